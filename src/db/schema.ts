@@ -1,0 +1,148 @@
+// The tables. Each later feature adds its own by a new migration (`npm run db:generate`).
+// Dates are ISO 'YYYY-MM-DD' text; instants are ISO date-time text in UTC; booleans are 0/1.
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { MigrationContext, Role, TermEndReason } from '../domain/reference.js';
+
+const createdAt = () => text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
+
+export const cities = sqliteTable(
+  'cities',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    /** ISO 3166-1 alpha-2; the region is derived from it, never stored. */
+    country: text('country').notNull(),
+    /** cityKey(country, name): the same city however it is typed. */
+    cityKey: text('city_key').notNull(),
+    population: integer('population'),
+    secondaryCity: integer('secondary_city', { mode: 'boolean' }).notNull().default(false),
+    contexts: text('contexts', { mode: 'json' }).$type<MigrationContext[]>().notNull().default(sql`'[]'`),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('cities_city_key_unique').on(table.cityKey)],
+);
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Stored lower-case; logins match it case-insensitively. */
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull(),
+    /** Null until an invited user sets a password. */
+    passwordHash: text('password_hash'),
+    role: text('role').$type<Role>().notNull(),
+    cityId: integer('city_id').references(() => cities.id),
+    partnerOrganisation: text('partner_organisation'),
+    disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('users_email_unique').on(table.email)],
+);
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    /** SHA-256 of the token's secret part; the token itself is never stored. */
+    secretHash: text('secret_hash').notNull(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    lastVerifiedAt: integer('last_verified_at').notNull(),
+  },
+  (table) => [index('sessions_user_id').on(table.userId)],
+);
+
+/** Failed logins only: successful ones never count towards a lock-out. */
+export const loginFailures = sqliteTable(
+  'login_failures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    email: text('email').notNull(),
+    clientAddress: text('client_address').notNull(),
+    at: integer('at').notNull(),
+  },
+  (table) => [
+    index('login_failures_email_at').on(table.email, table.at),
+    index('login_failures_address_at').on(table.clientAddress, table.at),
+  ],
+);
+
+export const seats = sqliteTable('seats', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  number: integer('number').notNull().unique(),
+});
+
+export const terms = sqliteTable(
+  'terms',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    seatId: integer('seat_id')
+      .notNull()
+      .references(() => seats.id),
+    memberName: text('member_name').notNull(),
+    cityId: integer('city_id')
+      .notNull()
+      .references(() => cities.id),
+    userId: integer('user_id').references(() => users.id),
+    startsOn: text('starts_on').notNull(),
+    endsOn: text('ends_on').notNull(),
+    termNumber: integer('term_number').notNull().default(1),
+    endedOn: text('ended_on'),
+    endReason: text('end_reason').$type<TermEndReason>(),
+    /** The member's mayoral mandate end (next municipal election): forecasts early vacancies. */
+    mandateEndsOn: text('mandate_ends_on'),
+    createdAt: createdAt(),
+  },
+  (table) => [index('terms_seat_id').on(table.seatId), index('terms_user_id').on(table.userId)],
+);
+
+/** One row per setting; values are JSON, validated by src/features/settings/settings.ts. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  /** JSON text, so that a null setting (no term limit) is stored as 'null', not as SQL NULL. */
+  value: text('value').notNull(),
+});
+
+/** Append-only and hash-chained: each entry's hash covers its content and the previous hash. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull(),
+    actorId: integer('actor_id'),
+    actorLabel: text('actor_label').notNull(),
+    action: text('action').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id'),
+    details: text('details').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (table) => [
+    index('audit_log_action').on(table.action),
+    index('audit_log_subject').on(table.subjectType, table.subjectId),
+  ],
+);
+
+/** Mail written in the same transaction as its cause and delivered later by a job. */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    recipient: text('recipient').notNull(),
+    subject: text('subject').notNull(),
+    textBody: text('text_body').notNull(),
+    htmlBody: text('html_body').notNull(),
+    status: text('status').$type<'pending' | 'sent' | 'failed'>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    sentAt: text('sent_at'),
+    createdAt: createdAt(),
+  },
+  (table) => [index('outbox_status_next').on(table.status, table.nextAttemptAt)],
+);

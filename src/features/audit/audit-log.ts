@@ -1,0 +1,112 @@
+// The audit log: every state change appends an entry in the same transaction as the change.
+// Entries are hash-chained (each hash covers the entry and the previous hash), so a rewritten,
+// removed or inserted entry breaks the chain and `audit:verify` names the first broken one.
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeHexLowerCase } from '@oslojs/encoding';
+import { asc, desc } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.js';
+import { auditLog } from '../../db/schema.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface Actor {
+  id: number | null;
+  /** Who acted, as people read it: an e-mail, 'system', 'cli', or for a secret ballot 'a voter'. */
+  label: string;
+}
+
+export const SYSTEM_ACTOR: Actor = { id: null, label: 'system' };
+
+export interface AuditEvent {
+  actor: Actor;
+  action: string;
+  subjectType: string;
+  subjectId?: string | number | null;
+  details?: Record<string, unknown>;
+  /** Defaults to now; tests and the CLI may pass a fixed instant. */
+  at?: Date;
+}
+
+interface ChainedFields {
+  at: string;
+  actorId: number | null;
+  actorLabel: string;
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  details: string;
+  prevHash: string;
+}
+
+function entryHash(fields: ChainedFields): string {
+  const canonical = JSON.stringify([
+    fields.prevHash,
+    fields.at,
+    fields.actorId,
+    fields.actorLabel,
+    fields.action,
+    fields.subjectType,
+    fields.subjectId,
+    fields.details,
+  ]);
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(canonical)));
+}
+
+/** Appends one entry. Call it inside the transaction that makes the change it records. */
+export function recordAudit(tx: Tx | Db, event: AuditEvent): void {
+  const last = tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get();
+  const fields: ChainedFields = {
+    at: (event.at ?? new Date()).toISOString(),
+    actorId: event.actor.id,
+    actorLabel: event.actor.label,
+    action: event.action,
+    subjectType: event.subjectType,
+    subjectId: event.subjectId == null ? null : String(event.subjectId),
+    details: JSON.stringify(event.details ?? {}),
+    prevHash: last?.hash ?? GENESIS_HASH,
+  };
+  tx.insert(auditLog)
+    .values({ ...fields, hash: entryHash(fields) })
+    .run();
+}
+
+export type ChainVerdict =
+  | { ok: true; entries: number }
+  | { ok: false; entries: number; brokenId: number; problem: string };
+
+/** Walks the whole chain in order and names the first entry that does not fit. */
+export function verifyAuditChain(db: Db): ChainVerdict {
+  let prevHash = GENESIS_HASH;
+  let count = 0;
+  let expectedId: number | null = null;
+  for (const entry of db.select().from(auditLog).orderBy(asc(auditLog.id)).all()) {
+    count += 1;
+    if (expectedId !== null && entry.id !== expectedId) {
+      return {
+        ok: false,
+        entries: count,
+        brokenId: entry.id,
+        problem: `entries ${expectedId}–${entry.id - 1} are missing`,
+      };
+    }
+    if (entry.prevHash !== prevHash) {
+      return {
+        ok: false,
+        entries: count,
+        brokenId: entry.id,
+        problem: 'its previous-hash does not match the entry before it',
+      };
+    }
+    if (entryHash(entry) !== entry.hash) {
+      return {
+        ok: false,
+        entries: count,
+        brokenId: entry.id,
+        problem: 'its content does not match its hash',
+      };
+    }
+    prevHash = entry.hash;
+    expectedId = entry.id + 1;
+  }
+  return { ok: true, entries: count };
+}

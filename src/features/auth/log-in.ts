@@ -1,0 +1,50 @@
+// Logs a user in: checks the throttle, the password, then starts a brand-new session (a session
+// planted before login never survives). Refuses with one generic message whether or not the
+// account exists, and a cool-down (429) after too many failures.
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { users } from '../../db/schema.js';
+import { actorOf } from '../audit/actor.js';
+import { recordAudit } from '../audit/audit-log.js';
+import { checkLoginThrottle, recordLoginFailure } from './login-throttle.js';
+import { verifyAgainstDecoy, verifyPassword } from './passwords.js';
+import { createSession, invalidateSession } from './sessions.js';
+
+export type LogInResult =
+  | { ok: true; token: string; expiresAt: number }
+  | { ok: false; reason: 'wrong_credentials' }
+  | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
+
+export async function logIn(
+  db: Db,
+  input: { email: string; password: string; clientAddress: string; previousSessionId: string | null },
+  now: Date,
+): Promise<LogInResult> {
+  const email = input.email.trim().toLowerCase();
+  const throttle = checkLoginThrottle(db, email, input.clientAddress, now.getTime());
+  if (!throttle.allowed)
+    return { ok: false, reason: 'throttled', retryAfterSeconds: throttle.retryAfterSeconds };
+
+  const user = db.select().from(users).where(eq(users.email, email)).get();
+  const passwordMatches =
+    user?.passwordHash && !user.disabled
+      ? await verifyPassword(user.passwordHash, input.password)
+      : await verifyAgainstDecoy(input.password);
+  if (!user || !passwordMatches) {
+    recordLoginFailure(db, email, input.clientAddress, now.getTime());
+    return { ok: false, reason: 'wrong_credentials' };
+  }
+
+  return db.transaction((tx) => {
+    if (input.previousSessionId) invalidateSession(tx, input.previousSessionId);
+    const { token, session } = createSession(tx, user.id, now.getTime());
+    recordAudit(tx, {
+      actor: actorOf(user),
+      action: 'auth.login',
+      subjectType: 'user',
+      subjectId: user.id,
+      at: now,
+    });
+    return { ok: true as const, token, expiresAt: session.expiresAt };
+  });
+}

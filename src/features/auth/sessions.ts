@@ -1,0 +1,111 @@
+// Sessions per the lucia-auth.com guide: the token is "<id>.<secret>", only SHA-256 of the secret
+// is stored, and the secret is compared in constant time. Sliding idle expiry with an absolute cap.
+import { sha256 } from '@oslojs/crypto/sha2';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { eq, lt, or } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.js';
+import { sessions, users } from '../../db/schema.js';
+
+/** A session unused this long ends. */
+export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
+/** No session lives longer than this, however active. */
+export const SESSION_ABSOLUTE_MS = 7 * 24 * 60 * 60 * 1000;
+/** Refresh lastVerifiedAt at most this often, to spare a write per request. */
+const ACTIVITY_RESOLUTION_MS = 60 * 1000;
+
+export type SessionUser = typeof users.$inferSelect;
+
+export interface ValidSession {
+  id: string;
+  userId: number;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** 160 random bits, base32 (a-z, 2-7): well above the 128 bits a session secret needs. */
+function randomToken(): string {
+  const bytes = new Uint8Array(20);
+  crypto.getRandomValues(bytes);
+  return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+function hashSecret(secret: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
+}
+
+function expiresAt(createdAt: number, lastVerifiedAt: number): number {
+  return Math.min(lastVerifiedAt + SESSION_IDLE_MS, createdAt + SESSION_ABSOLUTE_MS);
+}
+
+export function createSession(
+  tx: Tx | Db,
+  userId: number,
+  now: number,
+): { token: string; session: ValidSession } {
+  const id = randomToken();
+  const secret = randomToken();
+  tx.insert(sessions)
+    .values({ id, secretHash: hashSecret(secret), userId, createdAt: now, lastVerifiedAt: now })
+    .run();
+  return {
+    token: `${id}.${secret}`,
+    session: { id, userId, createdAt: now, expiresAt: expiresAt(now, now) },
+  };
+}
+
+export function validateSessionToken(
+  db: Db,
+  token: string,
+  now: number,
+): { session: ValidSession; user: SessionUser } | null {
+  const [id, secret, ...rest] = token.split('.');
+  if (!id || !secret || rest.length > 0 || id.length > 64 || secret.length > 64) return null;
+  const row = db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, id))
+    .get();
+  if (!row) return null;
+  const given = new TextEncoder().encode(hashSecret(secret));
+  const stored = new TextEncoder().encode(row.session.secretHash);
+  if (!constantTimeEqual(given, stored)) return null;
+  if (now >= expiresAt(row.session.createdAt, row.session.lastVerifiedAt) || row.user.disabled) {
+    invalidateSession(db, id);
+    return null;
+  }
+  let lastVerifiedAt = row.session.lastVerifiedAt;
+  if (now - lastVerifiedAt >= ACTIVITY_RESOLUTION_MS) {
+    lastVerifiedAt = now;
+    db.update(sessions).set({ lastVerifiedAt }).where(eq(sessions.id, id)).run();
+  }
+  return {
+    session: {
+      id,
+      userId: row.user.id,
+      createdAt: row.session.createdAt,
+      expiresAt: expiresAt(row.session.createdAt, lastVerifiedAt),
+    },
+    user: row.user,
+  };
+}
+
+export function invalidateSession(tx: Tx | Db, sessionId: string): void {
+  tx.delete(sessions).where(eq(sessions.id, sessionId)).run();
+}
+
+export function invalidateUserSessions(tx: Tx | Db, userId: number): void {
+  tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+}
+
+export function deleteExpiredSessions(db: Db, now: number): void {
+  db.delete(sessions)
+    .where(
+      or(
+        lt(sessions.lastVerifiedAt, now - SESSION_IDLE_MS),
+        lt(sessions.createdAt, now - SESSION_ABSOLUTE_MS),
+      ),
+    )
+    .run();
+}
