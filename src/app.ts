@@ -10,6 +10,7 @@ import authRoutes from './features/auth/routes.js';
 import boardRoutes from './features/board/routes.js';
 import healthRoutes from './features/health/routes.js';
 import homeRoutes from './features/home/routes.js';
+import invitationRoutes from './features/invitations/routes.js';
 import termRoutes from './features/terms/routes.js';
 import errorPages from './plugins/errors.js';
 import security from './plugins/security.js';
@@ -62,6 +63,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(homeRoutes);
   await app.register(authRoutes);
   await app.register(accountRoutes);
+  await app.register(invitationRoutes);
   await app.register(boardRoutes);
   await app.register(termRoutes);
   return app;

@@ -146,3 +146,153 @@ export const outbox = sqliteTable(
   },
   (table) => [index('outbox_status_next').on(table.status, table.nextAttemptAt)],
 );
+
+export const VACANCY_STATUSES = [
+  'upcoming',
+  'open',
+  'screening',
+  'balloting',
+  'filled',
+  'cancelled',
+] as const;
+export type VacancyStatus = (typeof VACANCY_STATUSES)[number];
+export type VacancyReason = 'term_ending' | TermEndReason;
+
+export const vacancies = sqliteTable(
+  'vacancies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    seatId: integer('seat_id')
+      .notNull()
+      .references(() => seats.id),
+    /** The term whose end frees the seat; null for a seat that was already empty. */
+    termId: integer('term_id').references(() => terms.id),
+    reason: text('reason').$type<VacancyReason>().notNull(),
+    /** The first day the seat is free: the ending term's (effective) end. */
+    freeOn: text('free_on').notNull(),
+    nominationDeadline: text('nomination_deadline'),
+    status: text('status').$type<VacancyStatus>().notNull().default('upcoming'),
+    openedAt: text('opened_at'),
+    filledByTermId: integer('filled_by_term_id').references(() => terms.id),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    // One vacancy per term end, and one unfinished vacancy per seat, whatever runs at once.
+    uniqueIndex('vacancies_term_unique')
+      .on(table.termId)
+      .where(sql`term_id IS NOT NULL AND status <> 'cancelled'`),
+    uniqueIndex('vacancies_seat_unfinished_unique')
+      .on(table.seatId)
+      .where(sql`status NOT IN ('filled', 'cancelled')`),
+  ],
+);
+
+export const NOMINATION_STATUSES = [
+  'draft',
+  'submitted',
+  'eligible',
+  'ineligible',
+  'shortlisted',
+  'elected',
+  'not_elected',
+  'withdrawn',
+] as const;
+export type NominationStatus = (typeof NOMINATION_STATUSES)[number];
+
+export const nominations = sqliteTable(
+  'nominations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    vacancyId: integer('vacancy_id')
+      .notNull()
+      .references(() => vacancies.id),
+    nominatedBy: integer('nominated_by')
+      .notNull()
+      .references(() => users.id),
+    nomineeName: text('nominee_name').notNull(),
+    nomineeTitle: text('nominee_title').notNull(),
+    nomineeEmail: text('nominee_email').notNull(),
+    cityName: text('city_name').notNull(),
+    country: text('country').notNull(),
+    cityKey: text('city_key').notNull(),
+    contexts: text('contexts', { mode: 'json' }).$type<MigrationContext[]>().notNull(),
+    secondaryCity: integer('secondary_city', { mode: 'boolean' }).notNull().default(false),
+    mandateEndsOn: text('mandate_ends_on').notNull(),
+    statement: text('statement').notNull(),
+    consent: integer('consent', { mode: 'boolean' }).notNull().default(false),
+    /** Random file name under the data folder; never a path the user chose. */
+    documentFile: text('document_file'),
+    documentName: text('document_name'),
+    documentSize: integer('document_size'),
+    status: text('status').$type<NominationStatus>().notNull().default('draft'),
+    /** Why the secretariat found it ineligible (required then). */
+    statusNote: text('status_note'),
+    submittedAt: text('submitted_at'),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at'),
+  },
+  (table) => [
+    // A city is nominated at most once per vacancy (a withdrawn nomination no longer counts);
+    // the index makes this hold even for two submissions at the same instant.
+    uniqueIndex('nominations_city_per_vacancy')
+      .on(table.vacancyId, table.cityKey)
+      .where(sql`status <> 'withdrawn'`),
+    index('nominations_nominated_by').on(table.nominatedBy),
+  ],
+);
+
+/** Every status change of a nomination: who, when, from what to what, and why. */
+export const nominationEvents = sqliteTable(
+  'nomination_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    nominationId: integer('nomination_id')
+      .notNull()
+      .references(() => nominations.id),
+    fromStatus: text('from_status').$type<NominationStatus>(),
+    toStatus: text('to_status').$type<NominationStatus>().notNull(),
+    actorId: integer('actor_id').references(() => users.id),
+    note: text('note'),
+    at: text('at').notNull(),
+  },
+  (table) => [index('nomination_events_nomination').on(table.nominationId)],
+);
+
+/** Single-use links to set a password; only a hash of the token is stored. */
+export const invitations = sqliteTable(
+  'invitations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    usedAt: text('used_at'),
+    createdBy: integer('created_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('invitations_token_hash').on(table.tokenHash)],
+);
+
+/** Public requests for a nominator account, waiting for the secretariat. */
+export const accountRequests = sqliteTable(
+  'account_requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    cityName: text('city_name').notNull(),
+    country: text('country').notNull(),
+    roleAtCity: text('role_at_city').notNull(),
+    status: text('status').$type<'pending' | 'accepted' | 'declined'>().notNull().default('pending'),
+    decidedBy: integer('decided_by').references(() => users.id),
+    decidedAt: text('decided_at'),
+    clientAddress: text('client_address').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('account_requests_status').on(table.status),
+    index('account_requests_address').on(table.clientAddress, table.createdAt),
+  ],
+);

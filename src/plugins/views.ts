@@ -38,6 +38,8 @@ function navigationFor(viewer: Viewer | null): NavLink[] {
   links.unshift({ href: '/', label: 'Dashboard' });
   if (permissions.viewTerms(viewer)) links.push({ href: '/terms', label: 'Terms' });
   links.push({ href: '/vacancies', label: 'Vacancies' });
+  if (permissions.viewNominations(viewer)) links.push({ href: '/nominations', label: 'Nominations' });
+  if (permissions.manageAccounts(viewer)) links.push({ href: '/accounts', label: 'Accounts' });
   if (permissions.manageSettings(viewer)) links.push({ href: '/settings', label: 'Settings' });
   if (permissions.viewAudit(viewer)) links.push({ href: '/audit', label: 'Audit log' });
   links.push({ href: '/account', label: 'Account' });

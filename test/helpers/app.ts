@@ -30,7 +30,9 @@ export class MutableClock {
   readonly read = () => this.now;
 }
 
-export async function makeTestApp(options: { seed?: boolean; now?: Date; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function makeTestApp(
+  options: { seed?: boolean; now?: Date; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'board-test-'));
   const config = loadConfig({ DATABASE_PATH: path.join(dir, 'board.db'), PORT: '3000', ...options.env });
   const db = openDatabase(config.databasePath);
@@ -61,7 +63,11 @@ export function client(testApp: TestApp) {
     post: (url: string, form: Record<string, string | string[]> = {}) =>
       agent.post(url).set('Origin', ORIGIN).type('form').send(form),
     async logIn(email: string, password = DEMO_PASSWORD) {
-      const response = await agent.post('/login').set('Origin', ORIGIN).type('form').send({ email, password });
+      const response = await agent
+        .post('/login')
+        .set('Origin', ORIGIN)
+        .type('form')
+        .send({ email, password });
       if (response.status !== 303) throw new Error(`login as ${email} failed with ${response.status}`);
       return response;
     },

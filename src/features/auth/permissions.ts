@@ -23,6 +23,7 @@ export const permissions = {
   manageAccounts: isSecretariat,
   submitNominations: (viewer: Viewer) => viewer.role === 'nominator',
   screenNominations: isSecretariat,
+  viewNominations: (viewer: Viewer) => viewer.role !== 'board_member' || viewer.sittingMember,
   /** Board members and partners see shortlisted candidates; they vote on them later. */
   reviewShortlist: (viewer: Viewer) => isSittingBoardMember(viewer) || viewer.role === 'partner',
 };

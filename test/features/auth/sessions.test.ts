@@ -1,7 +1,7 @@
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoEmail } from '../../../src/db/seed-demo.js';
 import { sessions } from '../../../src/db/schema.js';
+import { demoEmail } from '../../../src/db/seed-demo.js';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../../src/features/auth/sessions.js';
 import { client, cookieValue, DEMO_PASSWORD, makeTestApp, ORIGIN, type TestApp } from '../../helpers/app.js';
 
@@ -15,7 +15,9 @@ describe('logging in', () => {
   it('starts a session with an HttpOnly, SameSite=Lax cookie on Path=/ and redirects with 303', async () => {
     const response = await client(t).logIn(demoEmail('secretariat'));
     expect(response.status).toBe(303);
-    const setCookie = ([] as string[]).concat(response.headers['set-cookie'] ?? []).find((c) => c.startsWith('session='));
+    const setCookie = ([] as string[])
+      .concat(response.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('session='));
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Lax/i);
     expect(setCookie).toMatch(/Path=\//);
@@ -28,14 +30,22 @@ describe('logging in', () => {
   });
 
   it('answers a wrong password and an unknown account with the same 401 and one generic message', async () => {
-    const wrongPassword = await client(t).post('/login', { email: demoEmail('mayor.milan'), password: 'not-the-password' });
-    const unknownAccount = await client(t).post('/login', { email: 'nobody@example.org', password: 'not-the-password' });
+    const wrongPassword = await client(t).post('/login', {
+      email: demoEmail('mayor.milan'),
+      password: 'not-the-password',
+    });
+    const unknownAccount = await client(t).post('/login', {
+      email: 'nobody@example.org',
+      password: 'not-the-password',
+    });
     expect(wrongPassword.status).toBe(401);
     expect(unknownAccount.status).toBe(401);
     const message = /do not match an account/;
     expect(wrongPassword.text).toMatch(message);
     expect(unknownAccount.text).toMatch(message);
-    expect(wrongPassword.text.replace(/value="[^"]*"/g, '')).toBe(unknownAccount.text.replace(/value="[^"]*"/g, ''));
+    expect(wrongPassword.text.replace(/value="[^"]*"/g, '')).toBe(
+      unknownAccount.text.replace(/value="[^"]*"/g, ''),
+    );
   });
 
   it('re-renders the form with 422 and a message beside each empty field', async () => {
@@ -55,7 +65,11 @@ describe('logging in', () => {
     const token = cookieValue(response.headers['set-cookie'], 'session')!;
     const [id, secret] = token.split('.');
     expect(secret!.length).toBeGreaterThanOrEqual(26); // 130+ bits in base32
-    const stored = t.db.select().from(sessions).all().find((row) => row.id === id)!;
+    const stored = t.db
+      .select()
+      .from(sessions)
+      .all()
+      .find((row) => row.id === id)!;
     expect(stored.secretHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(t.db.select().from(sessions).all())).not.toContain(secret);
   });
@@ -138,14 +152,21 @@ describe('changing the password', () => {
     expect(change.status).toBe(303);
     expect((await laptop.get('/account')).status).toBe(200);
     expect((await phone.get('/account')).status).toBe(303);
-    expect((await client(t).post('/login', { email: demoEmail('nominator.zurich'), password: DEMO_PASSWORD })).status).toBe(401);
+    expect(
+      (await client(t).post('/login', { email: demoEmail('nominator.zurich'), password: DEMO_PASSWORD }))
+        .status,
+    ).toBe(401);
     await client(t).logIn(demoEmail('nominator.zurich'), 'a-new-long-passphrase');
   });
 
   it('refuses a wrong current password, a short new one and a mismatch with 422, beside each field', async () => {
     const browser = client(t);
     await browser.logIn(demoEmail('nominator.montevideo'));
-    const response = await browser.post('/account/password', { currentPassword: 'wrong', newPassword: 'short', confirmPassword: 'other' });
+    const response = await browser.post('/account/password', {
+      currentPassword: 'wrong',
+      newPassword: 'short',
+      confirmPassword: 'other',
+    });
     expect(response.status).toBe(422);
     expect(response.text).toContain('id="currentPassword-error"');
     expect(response.text).toContain('Use at least 12 characters.');
