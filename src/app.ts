@@ -11,7 +11,9 @@ import boardRoutes from './features/board/routes.js';
 import healthRoutes from './features/health/routes.js';
 import homeRoutes from './features/home/routes.js';
 import invitationRoutes from './features/invitations/routes.js';
+import settingsRoutes from './features/settings/routes.js';
 import termRoutes from './features/terms/routes.js';
+import vacancyRoutes from './features/vacancies/routes.js';
 import errorPages from './plugins/errors.js';
 import security from './plugins/security.js';
 import sessions from './plugins/sessions.js';
@@ -66,5 +68,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(invitationRoutes);
   await app.register(boardRoutes);
   await app.register(termRoutes);
+  await app.register(vacancyRoutes);
+  await app.register(settingsRoutes);
   return app;
 }

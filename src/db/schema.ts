@@ -156,7 +156,8 @@ export const VACANCY_STATUSES = [
   'cancelled',
 ] as const;
 export type VacancyStatus = (typeof VACANCY_STATUSES)[number];
-export type VacancyReason = 'term_ending' | TermEndReason;
+/** Why a seat falls free: its term runs out, ends early, or the seat is new and was never filled. */
+export type VacancyReason = 'term_ending' | 'new_seat' | TermEndReason;
 
 export const vacancies = sqliteTable(
   'vacancies',

@@ -10,7 +10,7 @@ import { recordAudit, SYSTEM_ACTOR } from '../features/audit/audit-log.js';
 import { hashPassword } from '../features/auth/passwords.js';
 import { getSettings, saveSettings } from '../features/settings/settings.js';
 import type { Db, Tx } from './client.js';
-import { cities, seats, terms, users } from './schema.js';
+import { cities, seats, terms, users, vacancies } from './schema.js';
 
 export const DEMO_DOMAIN = 'demo.mmc.example';
 
@@ -222,7 +222,8 @@ export async function seedDemo(db: Db, options: { password: string; now: Date })
       if (city.slug === 'athens') {
         // Athens's mayor left office ten days ago: the term ended early and the seat is free.
         const startsOn = addDays(today, -400);
-        tx.insert(terms)
+        const athensTerm = tx
+          .insert(terms)
           .values({
             seatId,
             memberName: 'Nikos Papadakis',
@@ -232,6 +233,18 @@ export async function seedDemo(db: Db, options: { password: string; now: Date })
             endedOn: addDays(today, -10),
             endReason: 'left_office',
             mandateEndsOn: addDays(today, -10),
+          })
+          .returning({ id: terms.id })
+          .get();
+        tx.insert(vacancies)
+          .values({
+            seatId,
+            termId: athensTerm.id,
+            reason: 'left_office',
+            freeOn: addDays(today, -10),
+            nominationDeadline: addDays(today, 14),
+            status: 'open',
+            openedAt: addDays(today, -9),
           })
           .run();
         return;
@@ -254,7 +267,8 @@ export async function seedDemo(db: Db, options: { password: string; now: Date })
           })
           .run();
       }
-      tx.insert(terms)
+      const current = tx
+        .insert(terms)
         .values({
           seatId,
           memberName: sitting.member,
@@ -266,7 +280,14 @@ export async function seedDemo(db: Db, options: { password: string; now: Date })
           termNumber: (sitting.earlierTerms ?? 0) + 1,
           mandateEndsOn: addDays(endsOn, sitting.mandateAfterTermDays),
         })
-        .run();
+        .returning({ id: terms.id })
+        .get();
+      if (city.slug === 'bristol') {
+        // Bristol's term ends within the first alert threshold: its vacancy is already upcoming.
+        tx.insert(vacancies)
+          .values({ seatId, termId: current.id, reason: 'term_ending', freeOn: endsOn, status: 'upcoming' })
+          .run();
+      }
     });
 
     recordAudit(tx, {

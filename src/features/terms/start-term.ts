@@ -1,0 +1,167 @@
+// Records a new term on a seat by hand (secretariat), for records and renewals; ballots start
+// terms too. Refuses overlapping terms (one active term per seat), a member at the term limit,
+// a city already holding another seat at the time, and bad dates (422, beside the field).
+import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import { cities, seats, terms, users, vacancies } from '../../db/schema.js';
+import { countryByCode } from '../../domain/countries.js';
+import { compareIsoDates, type IsoDate, isIsoDate } from '../../domain/dates.js';
+import { cityKey } from '../../domain/eligibility.js';
+import { MIGRATION_CONTEXTS } from '../../domain/reference.js';
+import { findOverlap, nextTermNumber, reachesTermLimit, termEndsOn } from '../../domain/terms.js';
+import { type ActionResult, done, invalid } from '../../lib/action-result.js';
+import { asList, formBody, parseForm } from '../../lib/forms.js';
+import { findOrCreateCity } from '../accounts/create-user.js';
+import type { Actor } from '../audit/audit-log.js';
+import { recordAudit } from '../audit/audit-log.js';
+import { getSettings } from '../settings/settings.js';
+import { asTermSpan, memberKey, termsWithCities } from './queries.js';
+
+const isoDate = (message: string) => z.string({ error: message }).trim().refine(isIsoDate, message);
+
+export const startTermForm = z
+  .object({
+    seatId: z.coerce.number({ error: 'Choose a seat.' }).int().positive('Choose a seat.'),
+    memberName: z
+      .string({ error: 'Enter the member’s name.' })
+      .trim()
+      .min(1, 'Enter the member’s name.')
+      .max(200, 'Use at most 200 characters.'),
+    cityName: z
+      .string({ error: 'Enter the city.' })
+      .trim()
+      .min(1, 'Enter the city.')
+      .max(200, 'Use at most 200 characters.'),
+    country: z
+      .string({ error: 'Choose the country.' })
+      .trim()
+      .toUpperCase()
+      .refine((code) => Boolean(countryByCode(code)), 'Choose the country from the list.'),
+    migrationContexts: z
+      .array(z.enum(MIGRATION_CONTEXTS, { error: 'Choose contexts from the list.' }))
+      .min(1, 'Choose at least one migration context.'),
+    secondaryCity: z.boolean(),
+    userId: z.coerce.number().int().positive().optional(),
+    startsOn: isoDate('Enter the start date as YYYY-MM-DD.'),
+    mandateEndsOn: isoDate('Enter the mandate end as YYYY-MM-DD.').optional(),
+  })
+  .refine((form) => !form.mandateEndsOn || compareIsoDates(form.mandateEndsOn, form.startsOn) > 0, {
+    path: ['mandateEndsOn'],
+    message: 'The mayoral mandate must end after the term starts.',
+  });
+
+/** The raw form, with checkboxes and optional selects turned into what the schema expects. */
+export function readStartTermForm(body: unknown) {
+  const values = formBody(body);
+  return {
+    ...values,
+    migrationContexts: asList(values.migrationContexts),
+    secondaryCity: values.secondaryCity === 'on',
+    userId: values.userId === '' ? undefined : values.userId,
+    mandateEndsOn: values.mandateEndsOn === '' ? undefined : values.mandateEndsOn,
+  };
+}
+
+export function startTerm(db: Db, body: unknown, actor: Actor, now: Date): ActionResult<{ termId: number }> {
+  const form = parseForm(startTermForm, readStartTermForm(body));
+  if (!form.ok) return invalid(form.errors);
+  const input = form.data;
+  const settings = getSettings(db);
+
+  return db.transaction((tx) => {
+    const seat = tx.select().from(seats).where(eq(seats.id, input.seatId)).get();
+    if (!seat) return invalid({ seatId: 'There is no such seat.' });
+    if (input.userId !== undefined) {
+      const user = tx.select().from(users).where(eq(users.id, input.userId)).get();
+      if (!user || user.role !== 'board_member')
+        return invalid({ userId: 'Choose a board member’s account, or none.' });
+    }
+    const endsOn = termEndsOn(input.startsOn, settings.termLengthMonths);
+    const rows = termsWithCities(tx);
+    const spans = rows.map(asTermSpan);
+    const overlap = findOverlap(spans, { seatId: input.seatId, startsOn: input.startsOn, endsOn });
+    if (overlap) {
+      const holder = rows.find((row) => row.term.id === overlap.id)!;
+      return invalid({
+        startsOn: `Seat ${seat.number} is held by ${holder.term.memberName} (${holder.city.name}) from ${overlap.startsOn} to ${overlap.endedOn ?? overlap.endsOn}; a term from ${input.startsOn} to ${endsOn} would overlap it.`,
+      });
+    }
+    const key = cityKey(input.country, input.cityName);
+    const sameCityElsewhere = rows.find(
+      (row) =>
+        row.city.cityKey === key &&
+        row.term.seatId !== input.seatId &&
+        findOverlap([asTermSpan(row)], { seatId: row.term.seatId, startsOn: input.startsOn, endsOn }),
+    );
+    if (sameCityElsewhere) {
+      return invalid({
+        cityName: `${sameCityElsewhere.city.name} already holds seat ${sameCityElsewhere.seatNumber} during this period; a city holds one seat at a time.`,
+      });
+    }
+    const member = memberKey(input.country, input.cityName, input.memberName);
+    if (reachesTermLimit(spans, member, input.startsOn, settings.termLimit)) {
+      return invalid({
+        memberName: `${input.memberName} has served ${settings.termLimit} consecutive term(s), the limit set in the settings.`,
+      });
+    }
+
+    const cityId = findOrCreateCity(tx, input.country, input.cityName);
+    tx.update(cities)
+      .set({ contexts: input.migrationContexts, secondaryCity: input.secondaryCity })
+      .where(eq(cities.id, cityId))
+      .run();
+    const termNumber = nextTermNumber(spans, member, input.startsOn);
+    const { id: termId } = tx
+      .insert(terms)
+      .values({
+        seatId: input.seatId,
+        memberName: input.memberName,
+        cityId,
+        userId: input.userId ?? null,
+        startsOn: input.startsOn,
+        endsOn,
+        termNumber,
+        mandateEndsOn: input.mandateEndsOn ?? null,
+      })
+      .returning({ id: terms.id })
+      .get();
+    recordAudit(tx, {
+      actor,
+      action: 'term.start',
+      subjectType: 'term',
+      subjectId: termId,
+      details: {
+        seatId: input.seatId,
+        memberName: input.memberName,
+        cityId,
+        startsOn: input.startsOn,
+        endsOn,
+        termNumber,
+      },
+      at: now,
+    });
+
+    // A term recorded by hand for a seat awaiting a successor fills that vacancy.
+    const waiting = tx
+      .select()
+      .from(vacancies)
+      .where(and(eq(vacancies.seatId, input.seatId), inArray(vacancies.status, ['upcoming', 'open'])))
+      .get();
+    if (waiting && compareIsoDates(waiting.freeOn, input.startsOn) <= 0) {
+      tx.update(vacancies)
+        .set({ status: 'filled', filledByTermId: termId })
+        .where(eq(vacancies.id, waiting.id))
+        .run();
+      recordAudit(tx, {
+        actor,
+        action: 'vacancy.fill',
+        subjectType: 'vacancy',
+        subjectId: waiting.id,
+        details: { termId, byHand: true },
+        at: now,
+      });
+    }
+    return done({ termId });
+  });
+}

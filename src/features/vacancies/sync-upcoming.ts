@@ -1,0 +1,67 @@
+// Creates an `upcoming` vacancy for every term that ends within the first alert threshold, so
+// the secretariat sees a gap coming before it opens. Idempotent: a unique index allows one
+// vacancy per term end, so running it twice (or twice at once) never duplicates.
+import { and, eq, gt, isNull, lte, notInArray } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { terms, vacancies } from '../../db/schema.js';
+import { addDays, type IsoDate } from '../../domain/dates.js';
+import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-log.js';
+import { getSettings } from '../settings/settings.js';
+
+export function syncUpcomingVacancies(db: Db, today: IsoDate, now: Date): number[] {
+  const horizon = addDays(today, Math.max(...getSettings(db).alertThresholdsDays));
+  return db.transaction((tx) => {
+    const seatsWithUnfinishedVacancy = tx
+      .select({ seatId: vacancies.seatId })
+      .from(vacancies)
+      .where(notInArray(vacancies.status, ['filled', 'cancelled']))
+      .all()
+      .map((row) => row.seatId);
+    const ending = tx
+      .select()
+      .from(terms)
+      .where(
+        and(
+          isNull(terms.endedOn),
+          gt(terms.endsOn, today),
+          lte(terms.endsOn, horizon),
+          lte(terms.startsOn, today),
+        ),
+      )
+      .all()
+      .filter((term) => !seatsWithUnfinishedVacancy.includes(term.seatId));
+    const created: number[] = [];
+    for (const term of ending) {
+      // A successor already recorded from the end date on (a renewal entered ahead) means no gap.
+      const successor = tx
+        .select({ id: terms.id })
+        .from(terms)
+        .where(and(eq(terms.seatId, term.seatId), eq(terms.startsOn, term.endsOn)))
+        .get();
+      if (successor) continue;
+      const row = tx
+        .insert(vacancies)
+        .values({
+          seatId: term.seatId,
+          termId: term.id,
+          reason: 'term_ending',
+          freeOn: term.endsOn,
+          status: 'upcoming',
+        })
+        .onConflictDoNothing()
+        .returning({ id: vacancies.id })
+        .get();
+      if (!row) continue;
+      created.push(row.id);
+      recordAudit(tx, {
+        actor: SYSTEM_ACTOR,
+        action: 'vacancy.create',
+        subjectType: 'vacancy',
+        subjectId: row.id,
+        details: { seatId: term.seatId, termId: term.id, reason: 'term_ending', freeOn: term.endsOn },
+        at: now,
+      });
+    }
+    return created;
+  });
+}
