@@ -11,6 +11,7 @@ import boardRoutes from './features/board/routes.js';
 import healthRoutes from './features/health/routes.js';
 import homeRoutes from './features/home/routes.js';
 import invitationRoutes from './features/invitations/routes.js';
+import nominationRoutes from './features/nominations/routes.js';
 import settingsRoutes from './features/settings/routes.js';
 import termRoutes from './features/terms/routes.js';
 import vacancyRoutes from './features/vacancies/routes.js';
@@ -18,6 +19,7 @@ import errorPages from './plugins/errors.js';
 import security from './plugins/security.js';
 import sessions from './plugins/sessions.js';
 import staticFiles from './plugins/static-files.js';
+import uploads from './plugins/uploads.js';
 import views from './plugins/views.js';
 
 declare module 'fastify' {
@@ -56,6 +58,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // The cookie secret only signs flash messages, which need not outlive the process.
   await app.register(cookie, { secret: crypto.randomBytes(32).toString('hex') });
   await app.register(formbody);
+  await app.register(uploads);
   await app.register(views);
   await app.register(sessions);
   await app.register(errorPages);
@@ -69,6 +72,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(boardRoutes);
   await app.register(termRoutes);
   await app.register(vacancyRoutes);
+  await app.register(nominationRoutes);
   await app.register(settingsRoutes);
   return app;
 }

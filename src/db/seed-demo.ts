@@ -10,7 +10,7 @@ import { recordAudit, SYSTEM_ACTOR } from '../features/audit/audit-log.js';
 import { hashPassword } from '../features/auth/passwords.js';
 import { getSettings, saveSettings } from '../features/settings/settings.js';
 import type { Db, Tx } from './client.js';
-import { cities, seats, terms, users, vacancies } from './schema.js';
+import { cities, nominationEvents, nominations, seats, terms, users, vacancies } from './schema.js';
 
 export const DEMO_DOMAIN = 'demo.mmc.example';
 
@@ -116,6 +116,33 @@ const SITTING_MEMBERS: Array<{
   { slug: 'montreal', member: 'Camille Tremblay', termEndsInDays: 460, mandateAfterTermDays: 700 },
 ];
 
+const ATHENS_NOMINATIONS = [
+  {
+    slug: 'montevideo',
+    nominee: 'Lucía Pereira',
+    daysAgo: 6,
+    mandateEndsInDays: 1300,
+    statement:
+      'Montevideo receives growing numbers of people from Venezuela and Cuba and welcomes back Uruguayans returning from abroad. Mayor Pereira has built a city reception service with civil society and would bring Latin America’s voice, and the experience of a city of return, to the board.',
+  },
+  {
+    slug: 'dhaka-north',
+    nominee: 'Tanvir Rahman',
+    daysAgo: 4,
+    mandateEndsInDays: 600,
+    statement:
+      'Dhaka North absorbs hundreds of thousands of people displaced by river erosion and cyclones every year. Mayor Rahman leads the city’s climate migration programme and would bring South Asia, internal displacement and climate mobility to the board.',
+  },
+  {
+    slug: 'zurich',
+    nominee: 'Anna Keller',
+    daysAgo: 2,
+    mandateEndsInDays: 1100,
+    statement:
+      'Zurich pioneered a city identity card open to all residents, whatever their status. Mayor Keller would share the city’s experience of inclusive services for newcomers.',
+  },
+];
+
 export function demoEmail(localPart: string): string {
   return `${localPart}@${DEMO_DOMAIN}`;
 }
@@ -215,6 +242,7 @@ export async function seedDemo(db: Db, options: { password: string; now: Date })
       userIds.set(account.email, id);
     }
 
+    let athensVacancyId = 0;
     const startFor = (endsOn: IsoDate) => addMonths(endsOn, -settings.termLengthMonths);
     // Seats in founding order: Amman 1, Athens 2, Bristol 3, … Montreal 8.
     FOUNDING_CITIES.forEach((city, index) => {
@@ -236,7 +264,8 @@ export async function seedDemo(db: Db, options: { password: string; now: Date })
           })
           .returning({ id: terms.id })
           .get();
-        tx.insert(vacancies)
+        athensVacancyId = tx
+          .insert(vacancies)
           .values({
             seatId,
             termId: athensTerm.id,
@@ -246,7 +275,8 @@ export async function seedDemo(db: Db, options: { password: string; now: Date })
             status: 'open',
             openedAt: addDays(today, -9),
           })
-          .run();
+          .returning({ id: vacancies.id })
+          .get().id;
         return;
       }
       const sitting = SITTING_MEMBERS.find((m) => m.slug === city.slug)!;
@@ -289,6 +319,35 @@ export async function seedDemo(db: Db, options: { password: string; now: Date })
           .run();
       }
     });
+
+    // Three cities have nominated their mayors for the Athens seat.
+    for (const nomination of ATHENS_NOMINATIONS) {
+      const city = NOMINATING_CITIES.find((c) => c.slug === nomination.slug)!;
+      const submittedAt = new Date(options.now.getTime() - nomination.daysAgo * 86_400_000);
+      const { id } = tx
+        .insert(nominations)
+        .values({
+          vacancyId: athensVacancyId,
+          nominatedBy: userIds.get(demoEmail(`nominator.${city.slug}`))!,
+          nomineeName: nomination.nominee,
+          nomineeTitle: `Mayor of ${city.name}`,
+          nomineeEmail: `mayor@${city.slug}.${DEMO_DOMAIN}`,
+          cityName: city.name,
+          country: city.country,
+          cityKey: cityKey(city.country, city.name),
+          contexts: city.contexts,
+          secondaryCity: city.secondaryCity ?? false,
+          mandateEndsOn: addDays(today, nomination.mandateEndsInDays),
+          statement: nomination.statement,
+          consent: true,
+          status: 'submitted',
+          submittedAt: submittedAt.toISOString(),
+          updatedAt: submittedAt.toISOString(),
+        })
+        .returning({ id: nominations.id })
+        .get();
+      tx.insert(nominationEvents).values({ nominationId: id, fromStatus: null, toStatus: 'submitted', actorId: userIds.get(demoEmail(`nominator.${city.slug}`))!, at: submittedAt.toISOString() }).run();
+    }
 
     recordAudit(tx, {
       actor: SYSTEM_ACTOR,

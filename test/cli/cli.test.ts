@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const run = promisify(execFile);
 let dir: string;
@@ -38,6 +38,9 @@ beforeAll(async () => {
   expect((await cli('seed:demo')).code).toBe(0);
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+// Each case starts a real process (about a second each), so these tests get generous time.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 describe('npm run cli -- user:create', () => {
   it('creates a nominator with a city and prints a generated password once', async () => {

@@ -1,14 +1,15 @@
-// Creates an `upcoming` vacancy for every term that ends within the first alert threshold, so
-// the secretariat sees a gap coming before it opens. Idempotent: a unique index allows one
-// vacancy per term end, so running it twice (or twice at once) never duplicates.
-import { and, eq, gt, isNull, lte, notInArray } from 'drizzle-orm';
+// Keeps vacancies in step with the calendar: creates an `upcoming` vacancy for every term that
+// ends within the first alert threshold, so the secretariat sees a gap coming, and moves an open
+// vacancy whose nomination deadline has passed to `screening`. Idempotent: a unique index allows
+// one vacancy per term end, so running it twice (or twice at once) never duplicates.
+import { and, eq, gt, isNull, lt, lte, notInArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { terms, vacancies } from '../../db/schema.js';
 import { addDays, type IsoDate } from '../../domain/dates.js';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-log.js';
 import { getSettings } from '../settings/settings.js';
 
-export function syncUpcomingVacancies(db: Db, today: IsoDate, now: Date): number[] {
+export function syncVacancies(db: Db, today: IsoDate, now: Date): number[] {
   const horizon = addDays(today, Math.max(...getSettings(db).alertThresholdsDays));
   return db.transaction((tx) => {
     const seatsWithUnfinishedVacancy = tx
@@ -59,6 +60,22 @@ export function syncUpcomingVacancies(db: Db, today: IsoDate, now: Date): number
         subjectType: 'vacancy',
         subjectId: row.id,
         details: { seatId: term.seatId, termId: term.id, reason: 'term_ending', freeOn: term.endsOn },
+        at: now,
+      });
+    }
+    const closing = tx
+      .update(vacancies)
+      .set({ status: 'screening' })
+      .where(and(eq(vacancies.status, 'open'), lt(vacancies.nominationDeadline, today)))
+      .returning({ id: vacancies.id, nominationDeadline: vacancies.nominationDeadline })
+      .all();
+    for (const closed of closing) {
+      recordAudit(tx, {
+        actor: SYSTEM_ACTOR,
+        action: 'vacancy.screening',
+        subjectType: 'vacancy',
+        subjectId: closed.id,
+        details: { nominationDeadline: closed.nominationDeadline },
         at: now,
       });
     }

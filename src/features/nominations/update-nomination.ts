@@ -1,0 +1,89 @@
+// Edits a draft nomination (its nominator) and optionally submits it. Refuses anyone else's
+// nomination (404), a nomination no longer a draft or a vacancy no longer open (409), a city
+// already nominated by someone else (409), and invalid fields (422, nothing changed).
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { nominations, type NominationStatus, vacancies } from '../../db/schema.js';
+import type { IsoDate } from '../../domain/dates.js';
+import { cityKey } from '../../domain/eligibility.js';
+import { type ActionResult, done, invalid, refused } from '../../lib/action-result.js';
+import { parseForm } from '../../lib/forms.js';
+import { actorOf } from '../audit/actor.js';
+import { recordAudit } from '../audit/audit-log.js';
+import type { SessionUser } from '../auth/sessions.js';
+import { queueMail } from '../mail/outbox.js';
+import { documentProblem, hasDocument, removeDocument, storeDocument } from './documents.js';
+import { nominationSchema, type NominationFormValues } from './nomination-form.js';
+import { nominationById, recordStatusChange } from './queries.js';
+import { duplicateRefusal, isUniqueViolation, submissionMail, vacancyRefusal } from './submit-nomination.js';
+
+export function updateNomination(
+  db: Db,
+  user: SessionUser,
+  nominationId: number,
+  form: NominationFormValues,
+  context: { now: Date; today: IsoDate; dataDir: string; origin: string },
+): ActionResult<{ nominationId: number; status: NominationStatus }> {
+  const existing = nominationById(db, nominationId);
+  if (!existing || existing.nominatedBy !== user.id) return refused(404, `There is no nomination ${nominationId} of yours.`);
+  if (existing.status !== 'draft') return refused(409, `Nomination ${nominationId} is ${existing.status}; only a draft can be edited.`);
+
+  const parsed = parseForm(nominationSchema(context.today, form.intent), { ...form, vacancyId: existing.vacancyId });
+  const fileProblem = documentProblem(form.document);
+  if (!parsed.ok || fileProblem) return invalid({ ...(parsed.ok ? {} : parsed.errors), ...(fileProblem ? { document: fileProblem } : {}) });
+  const input = parsed.data;
+
+  const vacancy = db.select().from(vacancies).where(eq(vacancies.id, existing.vacancyId)).get();
+  const closed = vacancyRefusal(vacancy, existing.vacancyId, context.today);
+  if (closed) return closed;
+  const key = cityKey(input.country, input.cityName);
+  const duplicate = duplicateRefusal(db, existing.vacancyId, key, nominationId);
+  if (duplicate) return duplicate;
+
+  const newDocument = hasDocument(form.document) ? storeDocument(context.dataDir, form.document.data) : null;
+  const status: NominationStatus = form.intent === 'draft' ? 'draft' : 'submitted';
+  try {
+    const result = db.transaction((tx) => {
+      const changed = tx
+        .update(nominations)
+        .set({
+          nomineeName: input.nomineeName,
+          nomineeTitle: input.nomineeTitle,
+          nomineeEmail: input.nomineeEmail.toLowerCase(),
+          cityName: input.cityName,
+          country: input.country,
+          cityKey: key,
+          contexts: input.migrationContexts,
+          secondaryCity: input.secondaryCity,
+          mandateEndsOn: input.mandateEndsOn,
+          statement: input.statement,
+          consent: input.consent,
+          ...(newDocument ? { documentFile: newDocument, documentName: form.document!.filename, documentSize: form.document!.data!.length } : {}),
+          status,
+          submittedAt: status === 'submitted' ? context.now.toISOString() : null,
+          updatedAt: context.now.toISOString(),
+        })
+        .where(and(eq(nominations.id, nominationId), eq(nominations.status, 'draft')))
+        .run();
+      if (changed.changes === 0) return refused(409, `Nomination ${nominationId} changed while you were editing it; reload it.`);
+      if (status === 'submitted') recordStatusChange(tx, { nominationId, from: 'draft', to: 'submitted', actorId: user.id, at: context.now });
+      recordAudit(tx, {
+        actor: actorOf(user),
+        action: status === 'submitted' ? 'nomination.submit' : 'nomination.edit',
+        subjectType: 'nomination',
+        subjectId: nominationId,
+        details: { nominee: input.nomineeName, city: input.cityName, country: input.country, newDocument: Boolean(newDocument) },
+        at: context.now,
+      });
+      if (status === 'submitted') queueMail(tx, submissionMail(user, input.nomineeName, input.cityName, nominationId, context.origin), context.now);
+      return done({ nominationId, status });
+    });
+    if (result.ok && newDocument) removeDocument(context.dataDir, existing.documentFile);
+    if (!result.ok) removeDocument(context.dataDir, newDocument);
+    return result;
+  } catch (error) {
+    removeDocument(context.dataDir, newDocument);
+    if (isUniqueViolation(error)) return duplicateRefusal(db, existing.vacancyId, key, nominationId) ?? refused(409, 'This city is already nominated for this vacancy.');
+    throw error;
+  }
+}
