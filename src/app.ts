@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/client.js';
 import accountRoutes from './features/accounts/routes.js';
+import auditRoutes from './features/audit/routes.js';
 import authRoutes from './features/auth/routes.js';
 import boardRoutes from './features/board/routes.js';
 import healthRoutes from './features/health/routes.js';
@@ -46,6 +47,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // X-Forwarded-For is believed only from proxies the operator names.
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     bodyLimit: 6 * 1024 * 1024,
+    // Invitation links carry a 32-character token; leave room for longer route parameters.
+    maxParamLength: 256,
   });
   const db = options.db ?? openDatabase(config.databasePath);
   app.decorate('config', config);
@@ -74,5 +77,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(vacancyRoutes);
   await app.register(nominationRoutes);
   await app.register(settingsRoutes);
+  await app.register(auditRoutes);
   return app;
 }

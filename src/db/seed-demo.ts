@@ -346,7 +346,15 @@ export async function seedDemo(db: Db, options: { password: string; now: Date })
         })
         .returning({ id: nominations.id })
         .get();
-      tx.insert(nominationEvents).values({ nominationId: id, fromStatus: null, toStatus: 'submitted', actorId: userIds.get(demoEmail(`nominator.${city.slug}`))!, at: submittedAt.toISOString() }).run();
+      tx.insert(nominationEvents)
+        .values({
+          nominationId: id,
+          fromStatus: null,
+          toStatus: 'submitted',
+          actorId: userIds.get(demoEmail(`nominator.${city.slug}`))!,
+          at: submittedAt.toISOString(),
+        })
+        .run();
     }
 
     recordAudit(tx, {

@@ -29,7 +29,7 @@ const TITLES: Record<number, string> = {
 };
 
 export default fp(async function errorPages(app: FastifyInstance) {
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler((_request, reply) => {
     return reply.page(
       'errors/error',
       { title: TITLES[404], message: 'There is nothing at this address.' },

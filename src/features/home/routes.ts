@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { todayIso } from '../../domain/dates.js';
+import { daysBetween, todayIso } from '../../domain/dates.js';
 import { sittingMembers } from '../board/sitting-members.js';
 import { getSettings } from '../settings/settings.js';
+import { dashboardFor } from './dashboard.js';
 
 export default async function homeRoutes(app: FastifyInstance) {
   app.get('/', async (request, reply) => {
@@ -16,9 +17,8 @@ export default async function homeRoutes(app: FastifyInstance) {
     }
     return reply.page('home/dashboard', {
       title: 'Dashboard',
-      memberCount: members.length,
-      boardSize: getSettings(app.db).boardSize,
-      today,
+      daysBetween,
+      ...dashboardFor(app.db, request.viewer, today),
     });
   });
 }

@@ -45,7 +45,8 @@ export function storeDocument(dataDir: string, data: Buffer): string {
 }
 
 export function removeDocument(dataDir: string, name: string | null): void {
-  if (name && /^[0-9a-f]{32}\.pdf$/.test(name)) fs.rmSync(path.join(uploadsFolder(dataDir), name), { force: true });
+  if (name && /^[0-9a-f]{32}\.pdf$/.test(name))
+    fs.rmSync(path.join(uploadsFolder(dataDir), name), { force: true });
 }
 
 export function documentPath(dataDir: string, name: string): string | null {
@@ -54,6 +55,9 @@ export function documentPath(dataDir: string, name: string): string | null {
 
 /** A name safe to offer in Content-Disposition. */
 export function downloadName(original: string | null, nominationId: number): string {
-  const base = (original ?? '').replace(/[^\w .-]+/g, '_').replace(/^\.+/, '').slice(0, 80);
+  const base = (original ?? '')
+    .replace(/[^\w .-]+/g, '_')
+    .replace(/^\.+/, '')
+    .slice(0, 80);
   return base.toLowerCase().endsWith('.pdf') ? base : `nomination-${nominationId}.pdf`;
 }

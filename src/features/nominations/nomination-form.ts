@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { countryByCode } from '../../domain/countries.js';
 import { compareIsoDates, type IsoDate, isIsoDate } from '../../domain/dates.js';
 import { MIGRATION_CONTEXTS } from '../../domain/reference.js';
-import { asList, formBody, type FormValues } from '../../lib/forms.js';
+import { asList, type FormValues, formBody } from '../../lib/forms.js';
 import { isUploadedFile, type UploadedFile } from './documents.js';
 
 export const MAX_STATEMENT_LENGTH = 5000;
@@ -32,7 +32,10 @@ export function nominationSchema(today: IsoDate, intent: 'draft' | 'submit') {
       .string({ error: 'Enter the date the mayoral mandate ends.' })
       .trim()
       .refine(isIsoDate, 'Enter the mandate end as a date, YYYY-MM-DD.')
-      .refine((date) => !isIsoDate(date) || compareIsoDates(date, today) > 0, 'The mandate must end after today: a nominee must be a serving mayor.'),
+      .refine(
+        (date) => !isIsoDate(date) || compareIsoDates(date, today) > 0,
+        'The mandate must end after today: a nominee must be a serving mayor.',
+      ),
     statement: text('Write a statement supporting the nomination.', MAX_STATEMENT_LENGTH),
     consent:
       intent === 'submit'
@@ -54,9 +57,19 @@ export interface NominationFormValues extends FormValues {
 /** The raw body, urlencoded or multipart, as the schema expects it. */
 export function readNominationForm(body: unknown): NominationFormValues {
   const values = formBody(body);
-  const single = (name: string) => (Array.isArray(values[name]) ? (values[name] as unknown[])[0] : values[name]);
+  const single = (name: string) =>
+    Array.isArray(values[name]) ? (values[name] as unknown[])[0] : values[name];
   const normalized: FormValues = {};
-  for (const name of ['vacancyId', 'nomineeName', 'nomineeTitle', 'nomineeEmail', 'cityName', 'country', 'mandateEndsOn', 'statement']) {
+  for (const name of [
+    'vacancyId',
+    'nomineeName',
+    'nomineeTitle',
+    'nomineeEmail',
+    'cityName',
+    'country',
+    'mandateEndsOn',
+    'statement',
+  ]) {
     const value = single(name);
     normalized[name] = typeof value === 'string' ? value : value === undefined ? undefined : String(value);
   }

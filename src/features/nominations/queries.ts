@@ -2,7 +2,14 @@
 // members and partners the shortlisted ones (and, after the ballot, its candidates' outcomes).
 import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { type NominationStatus, nominationEvents, nominations, seats, users, vacancies } from '../../db/schema.js';
+import {
+  type NominationStatus,
+  nominationEvents,
+  nominations,
+  seats,
+  users,
+  vacancies,
+} from '../../db/schema.js';
 import { regionOf } from '../../domain/countries.js';
 import { permissions, type Viewer } from '../auth/permissions.js';
 
@@ -52,9 +59,23 @@ export function nominationHistory(db: Db | Tx, nominationId: number) {
 
 export function recordStatusChange(
   tx: Tx,
-  change: { nominationId: number; from: NominationStatus | null; to: NominationStatus; actorId: number | null; note?: string | null; at: Date },
+  change: {
+    nominationId: number;
+    from: NominationStatus | null;
+    to: NominationStatus;
+    actorId: number | null;
+    note?: string | null;
+    at: Date;
+  },
 ): void {
   tx.insert(nominationEvents)
-    .values({ nominationId: change.nominationId, fromStatus: change.from, toStatus: change.to, actorId: change.actorId, note: change.note ?? null, at: change.at.toISOString() })
+    .values({
+      nominationId: change.nominationId,
+      fromStatus: change.from,
+      toStatus: change.to,
+      actorId: change.actorId,
+      note: change.note ?? null,
+      at: change.at.toISOString(),
+    })
     .run();
 }

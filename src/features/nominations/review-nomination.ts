@@ -4,7 +4,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
-import { nominations, type NominationStatus, users, vacancies } from '../../db/schema.js';
+import { type NominationStatus, nominations, users, vacancies } from '../../db/schema.js';
 import { type ActionResult, done, invalid, refused } from '../../lib/action-result.js';
 import { parseForm } from '../../lib/forms.js';
 import { actorOf } from '../audit/actor.js';
@@ -32,29 +32,59 @@ const STATUS_WORDS: Record<string, string> = {
   shortlisted: 'shortlisted for the selection ballot',
 };
 
-export function reviewNomination(db: Db, reviewer: SessionUser, nominationId: number, body: unknown, now: Date, origin: string): ActionResult<{ status: NominationStatus }> {
+export function reviewNomination(
+  db: Db,
+  reviewer: SessionUser,
+  nominationId: number,
+  body: unknown,
+  now: Date,
+  origin: string,
+): ActionResult<{ status: NominationStatus }> {
   const nomination = nominationById(db, nominationId);
   if (!nomination) return refused(404, `There is no nomination ${nominationId}.`);
   const form = parseForm(reviewForm, body);
   if (!form.ok) return invalid(form.errors);
   const { status, note } = form.data;
   if (!REVIEWABLE.includes(nomination.status)) {
-    return refused(409, `Nomination ${nominationId} cannot be screened, because it is ${nomination.status.replace('_', ' ')}.`);
+    return refused(
+      409,
+      `Nomination ${nominationId} cannot be screened, because it is ${nomination.status.replace('_', ' ')}.`,
+    );
   }
   if (nomination.status === status) return refused(409, `Nomination ${nominationId} is already ${status}.`);
 
   return db.transaction((tx) => {
     const vacancy = tx.select().from(vacancies).where(eq(vacancies.id, nomination.vacancyId)).get()!;
     if (vacancy.status === 'balloting' || vacancy.status === 'filled' || vacancy.status === 'cancelled') {
-      return refused(409, `Nomination ${nominationId} cannot be screened any more, because its vacancy is ${vacancy.status}.`);
+      return refused(
+        409,
+        `Nomination ${nominationId} cannot be screened any more, because its vacancy is ${vacancy.status}.`,
+      );
     }
     const changed = tx
       .update(nominations)
       .set({ status, statusNote: note || null, updatedAt: now.toISOString() })
-      .where(and(eq(nominations.id, nominationId), inArray(nominations.status, REVIEWABLE), eq(nominations.status, nomination.status)))
+      .where(
+        and(
+          eq(nominations.id, nominationId),
+          inArray(nominations.status, REVIEWABLE),
+          eq(nominations.status, nomination.status),
+        ),
+      )
       .run();
-    if (changed.changes === 0) return refused(409, `Nomination ${nominationId} was changed by someone else a moment ago; reload the queue.`);
-    recordStatusChange(tx, { nominationId, from: nomination.status, to: status, actorId: reviewer.id, note: note || null, at: now });
+    if (changed.changes === 0)
+      return refused(
+        409,
+        `Nomination ${nominationId} was changed by someone else a moment ago; reload the queue.`,
+      );
+    recordStatusChange(tx, {
+      nominationId,
+      from: nomination.status,
+      to: status,
+      actorId: reviewer.id,
+      note: note || null,
+      at: now,
+    });
     recordAudit(tx, {
       actor: actorOf(reviewer),
       action: 'nomination.review',

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { eq } from 'drizzle-orm';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { users, vacancies } from '../../db/schema.js';
 import { COUNTRIES, regionOf } from '../../domain/countries.js';
 import { todayIso } from '../../domain/dates.js';
 import { MIGRATION_CONTEXTS } from '../../domain/reference.js';
+import { toCsv } from '../../lib/csv.js';
 import type { FieldErrors } from '../../lib/forms.js';
 import { HttpError, notFound } from '../../plugins/errors.js';
 import { vacancyById } from '../vacancies/queries.js';
-import { toCsv } from './csv.js';
 import { documentPath, downloadName } from './documents.js';
 import { MAX_STATEMENT_LENGTH, type NominationFormValues, readNominationForm } from './nomination-form.js';
 import { canSeeNomination, nominationById, nominationHistory, nominationList } from './queries.js';
@@ -26,9 +26,24 @@ function idParam(request: FastifyRequest<{ Params: { id: string } }>): number {
 
 export default async function nominationRoutes(app: FastifyInstance) {
   const today = () => todayIso(app.clock());
-  const context = () => ({ now: app.clock(), today: today(), dataDir: app.config.dataDir, origin: app.config.publicOrigin });
+  const context = () => ({
+    now: app.clock(),
+    today: today(),
+    dataDir: app.config.dataDir,
+    origin: app.config.publicOrigin,
+  });
 
-  function formPage(reply: FastifyReply, options: { vacancyId: number; nominationId?: number; values: Partial<NominationFormValues>; errors: FieldErrors; status?: number; refusal?: string }) {
+  function formPage(
+    reply: FastifyReply,
+    options: {
+      vacancyId: number;
+      nominationId?: number;
+      values: Partial<NominationFormValues>;
+      errors: FieldErrors;
+      status?: number;
+      refusal?: string;
+    },
+  ) {
     const vacancy = vacancyById(app.db, options.vacancyId);
     if (!vacancy) throw notFound();
     return reply.page(
@@ -49,166 +64,271 @@ export default async function nominationRoutes(app: FastifyInstance) {
     );
   }
 
-  app.get('/nominations', { preHandler: app.requirePermission('viewNominations') }, async (request, reply) => {
-    return reply.page('nominations/list', { title: 'Nominations', rows: nominationList(app.db, request.viewer!) });
-  });
-
-  app.get<{ Querystring: { vacancyId?: string } }>('/nominations/new', { preHandler: app.requirePermission('submitNominations') }, async (request, reply) => {
-    const vacancyId = Number(request.query.vacancyId);
-    const vacancy = Number.isInteger(vacancyId) ? app.db.select().from(vacancies).where(eq(vacancies.id, vacancyId)).get() : undefined;
-    const refusal = vacancyRefusal(vacancy, vacancyId, today());
-    if (refusal?.status === 404) throw notFound('There is no such vacancy. Choose one from the list of open vacancies.');
-    return formPage(reply, {
-      vacancyId,
-      values: { migrationContexts: [], statement: '', nomineeTitle: '' },
-      errors: {},
-      status: refusal ? 409 : 200,
-      refusal: refusal?.message,
-    });
-  });
-
-  app.post('/nominations', { preHandler: app.requirePermission('submitNominations') }, async (request, reply) => {
-    const form = readNominationForm(request.body);
-    const result = submitNomination(app.db, request.user!, form, context());
-    if (!result.ok) {
-      if (result.status === 404) throw new HttpError(404, result.message);
-      if (result.status === 409 && !vacancyById(app.db, Number(form.vacancyId))) throw new HttpError(409, result.message);
-      return formPage(reply, {
-        vacancyId: Number(form.vacancyId),
-        values: form,
-        errors: result.status === 422 ? result.errors : {},
-        refusal: result.status === 409 ? result.message : undefined,
-        status: result.status,
+  app.get(
+    '/nominations',
+    { preHandler: app.requirePermission('viewNominations') },
+    async (request, reply) => {
+      return reply.page('nominations/list', {
+        title: 'Nominations',
+        rows: nominationList(app.db, request.viewer!),
       });
-    }
-    reply.flash(result.value.status === 'draft' ? 'Your draft is saved. Submit it when the nominee has consented.' : 'Your nomination is submitted. The secretariat will screen it.');
-    return reply.seeOther(`/nominations/${result.value.nominationId}`);
-  });
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/nominations/:id', { preHandler: app.requirePermission('viewNominations') }, async (request, reply) => {
-    const nomination = nominationById(app.db, idParam(request));
-    if (!nomination || !canSeeNomination(request.viewer!, nomination)) throw notFound();
-    const vacancy = vacancyById(app.db, nomination.vacancyId)!;
-    const nominator = app.db.select({ displayName: users.displayName, email: users.email }).from(users).where(eq(users.id, nomination.nominatedBy)).get();
-    const screening = request.viewer!.role === 'nominator' ? null : screeningRow(app.db, vacancy.vacancy, nomination, today()).screening;
-    return reply.page('nominations/show', {
-      title: `Nomination of ${nomination.nomineeName}`,
-      nomination,
-      vacancy,
-      nominator,
-      region: regionOf(nomination.country),
-      history: nominationHistory(app.db, nomination.id),
-      screening,
-      isOwner: nomination.nominatedBy === request.viewer!.id,
-      errors: {},
-    });
-  });
-
-  app.get<{ Params: { id: string } }>('/nominations/:id/edit', { preHandler: app.requirePermission('submitNominations') }, async (request, reply) => {
-    const nomination = nominationById(app.db, idParam(request));
-    if (!nomination || nomination.nominatedBy !== request.viewer!.id) throw notFound();
-    if (nomination.status !== 'draft') throw new HttpError(409, `Nomination ${nomination.id} is ${nomination.status}; only a draft can be edited.`);
-    return formPage(reply, {
-      vacancyId: nomination.vacancyId,
-      nominationId: nomination.id,
-      values: { ...nomination, migrationContexts: nomination.contexts, vacancyId: String(nomination.vacancyId) } as unknown as Partial<NominationFormValues>,
-      errors: {},
-    });
-  });
-
-  app.post<{ Params: { id: string } }>('/nominations/:id', { preHandler: app.requirePermission('submitNominations') }, async (request, reply) => {
-    const nominationId = idParam(request);
-    const form = readNominationForm(request.body);
-    const result = updateNomination(app.db, request.user!, nominationId, form, context());
-    if (!result.ok) {
-      if (result.status === 404) throw new HttpError(404, result.message);
-      const existing = nominationById(app.db, nominationId)!;
-      if (result.status === 409 && existing.status !== 'draft') throw new HttpError(409, result.message);
+  app.get<{ Querystring: { vacancyId?: string } }>(
+    '/nominations/new',
+    { preHandler: app.requirePermission('submitNominations') },
+    async (request, reply) => {
+      const vacancyId = Number(request.query.vacancyId);
+      const vacancy = Number.isInteger(vacancyId)
+        ? app.db.select().from(vacancies).where(eq(vacancies.id, vacancyId)).get()
+        : undefined;
+      const refusal = vacancyRefusal(vacancy, vacancyId, today());
+      if (refusal?.status === 404)
+        throw notFound('There is no such vacancy. Choose one from the list of open vacancies.');
       return formPage(reply, {
-        vacancyId: existing.vacancyId,
+        vacancyId,
+        values: { migrationContexts: [], statement: '', nomineeTitle: '' },
+        errors: {},
+        status: refusal ? 409 : 200,
+        refusal: refusal?.message,
+      });
+    },
+  );
+
+  app.post(
+    '/nominations',
+    { preHandler: app.requirePermission('submitNominations') },
+    async (request, reply) => {
+      const form = readNominationForm(request.body);
+      const result = submitNomination(app.db, request.user!, form, context());
+      if (!result.ok) {
+        if (result.status === 404) throw new HttpError(404, result.message);
+        if (result.status === 409 && !vacancyById(app.db, Number(form.vacancyId)))
+          throw new HttpError(409, result.message);
+        return formPage(reply, {
+          vacancyId: Number(form.vacancyId),
+          values: form,
+          errors: result.status === 422 ? result.errors : {},
+          refusal: result.status === 409 ? result.message : undefined,
+          status: result.status,
+        });
+      }
+      reply.flash(
+        result.value.status === 'draft'
+          ? 'Your draft is saved. Submit it when the nominee has consented.'
+          : 'Your nomination is submitted. The secretariat will screen it.',
+      );
+      return reply.seeOther(`/nominations/${result.value.nominationId}`);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/nominations/:id',
+    { preHandler: app.requirePermission('viewNominations') },
+    async (request, reply) => {
+      const nomination = nominationById(app.db, idParam(request));
+      if (!nomination || !canSeeNomination(request.viewer!, nomination)) throw notFound();
+      const vacancy = vacancyById(app.db, nomination.vacancyId)!;
+      const nominator = app.db
+        .select({ displayName: users.displayName, email: users.email })
+        .from(users)
+        .where(eq(users.id, nomination.nominatedBy))
+        .get();
+      const screening =
+        request.viewer!.role === 'nominator'
+          ? null
+          : screeningRow(app.db, vacancy.vacancy, nomination, today()).screening;
+      return reply.page('nominations/show', {
+        title: `Nomination of ${nomination.nomineeName}`,
+        nomination,
+        vacancy,
+        nominator,
+        region: regionOf(nomination.country),
+        history: nominationHistory(app.db, nomination.id),
+        screening,
+        isOwner: nomination.nominatedBy === request.viewer!.id,
+        errors: {},
+      });
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/nominations/:id/edit',
+    { preHandler: app.requirePermission('submitNominations') },
+    async (request, reply) => {
+      const nomination = nominationById(app.db, idParam(request));
+      if (!nomination || nomination.nominatedBy !== request.viewer!.id) throw notFound();
+      if (nomination.status !== 'draft')
+        throw new HttpError(
+          409,
+          `Nomination ${nomination.id} is ${nomination.status}; only a draft can be edited.`,
+        );
+      return formPage(reply, {
+        vacancyId: nomination.vacancyId,
+        nominationId: nomination.id,
+        values: {
+          ...nomination,
+          migrationContexts: nomination.contexts,
+          vacancyId: String(nomination.vacancyId),
+        } as unknown as Partial<NominationFormValues>,
+        errors: {},
+      });
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/nominations/:id',
+    { preHandler: app.requirePermission('submitNominations') },
+    async (request, reply) => {
+      const nominationId = idParam(request);
+      const form = readNominationForm(request.body);
+      const result = updateNomination(app.db, request.user!, nominationId, form, context());
+      if (!result.ok) {
+        if (result.status === 404) throw new HttpError(404, result.message);
+        const existing = nominationById(app.db, nominationId)!;
+        if (result.status === 409 && existing.status !== 'draft') throw new HttpError(409, result.message);
+        return formPage(reply, {
+          vacancyId: existing.vacancyId,
+          nominationId,
+          values: form,
+          errors: result.status === 422 ? result.errors : {},
+          refusal: result.status === 409 ? result.message : undefined,
+          status: result.status,
+        });
+      }
+      reply.flash(
+        result.value.status === 'draft'
+          ? 'Your draft is saved.'
+          : 'Your nomination is submitted. The secretariat will screen it.',
+      );
+      return reply.seeOther(`/nominations/${nominationId}`);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/nominations/:id/withdraw',
+    { preHandler: app.requirePermission('submitNominations') },
+    async (request, reply) => {
+      const nominationId = idParam(request);
+      const result = withdrawNomination(app.db, request.user!, nominationId, app.clock());
+      if (!result.ok && result.status !== 422) throw new HttpError(result.status, result.message);
+      reply.flash('The nomination is withdrawn.', 'info');
+      return reply.seeOther(`/nominations/${nominationId}`);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/nominations/:id/review',
+    { preHandler: app.requirePermission('screenNominations') },
+    async (request, reply) => {
+      const nominationId = idParam(request);
+      const result = reviewNomination(
+        app.db,
+        request.user!,
         nominationId,
-        values: form,
-        errors: result.status === 422 ? result.errors : {},
-        refusal: result.status === 409 ? result.message : undefined,
-        status: result.status,
-      });
-    }
-    reply.flash(result.value.status === 'draft' ? 'Your draft is saved.' : 'Your nomination is submitted. The secretariat will screen it.');
-    return reply.seeOther(`/nominations/${nominationId}`);
-  });
-
-  app.post<{ Params: { id: string } }>('/nominations/:id/withdraw', { preHandler: app.requirePermission('submitNominations') }, async (request, reply) => {
-    const nominationId = idParam(request);
-    const result = withdrawNomination(app.db, request.user!, nominationId, app.clock());
-    if (!result.ok && result.status !== 422) throw new HttpError(result.status, result.message);
-    reply.flash('The nomination is withdrawn.', 'info');
-    return reply.seeOther(`/nominations/${nominationId}`);
-  });
-
-  app.post<{ Params: { id: string } }>('/nominations/:id/review', { preHandler: app.requirePermission('screenNominations') }, async (request, reply) => {
-    const nominationId = idParam(request);
-    const result = reviewNomination(app.db, request.user!, nominationId, request.body, app.clock(), app.config.publicOrigin);
-    const nomination = nominationById(app.db, nominationId);
-    if (!result.ok && (result.status === 404 || !nomination)) throw new HttpError(404, 'message' in result ? result.message : 'Not found.');
-    const errors = !result.ok && result.status === 422 ? result.errors : {};
-    const refusal = !result.ok && result.status === 409 ? result.message : undefined;
-    const status = result.ok ? 200 : result.status;
-    if (request.isHtmx) {
-      const vacancy = app.db.select().from(vacancies).where(eq(vacancies.id, nomination!.vacancyId)).get()!;
-      const row = screeningRow(app.db, vacancy, nomination!, today());
-      return reply.page('nominations/_screening-row', { row, errors, refusal, values: request.body ?? {}, saved: result.ok }, status);
-    }
-    if (!result.ok) {
-      if (refusal) throw new HttpError(409, refusal);
-      reply.flash(Object.values(errors).join(' '), 'error');
+        request.body,
+        app.clock(),
+        app.config.publicOrigin,
+      );
+      const nomination = nominationById(app.db, nominationId);
+      if (!result.ok && (result.status === 404 || !nomination))
+        throw new HttpError(404, 'message' in result ? result.message : 'Not found.');
+      const errors = !result.ok && result.status === 422 ? result.errors : {};
+      const refusal = !result.ok && result.status === 409 ? result.message : undefined;
+      const status = result.ok ? 200 : result.status;
+      if (request.isHtmx) {
+        const vacancy = app.db.select().from(vacancies).where(eq(vacancies.id, nomination!.vacancyId)).get()!;
+        const row = screeningRow(app.db, vacancy, nomination!, today());
+        return reply.page(
+          'nominations/_screening-row',
+          { row, errors, refusal, values: request.body ?? {}, saved: result.ok },
+          status,
+        );
+      }
+      if (!result.ok) {
+        if (refusal) throw new HttpError(409, refusal);
+        reply.flash(Object.values(errors).join(' '), 'error');
+        return reply.seeOther(`/vacancies/${nomination!.vacancyId}#nomination-${nominationId}`);
+      }
+      reply.flash(`Nomination ${nominationId} is now ${result.value.status}.`);
       return reply.seeOther(`/vacancies/${nomination!.vacancyId}#nomination-${nominationId}`);
-    }
-    reply.flash(`Nomination ${nominationId} is now ${result.value.status}.`);
-    return reply.seeOther(`/vacancies/${nomination!.vacancyId}#nomination-${nominationId}`);
-  });
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/nominations/:id/document', { preHandler: app.requirePermission('viewNominations') }, async (request, reply) => {
-    const nomination = nominationById(app.db, idParam(request));
-    if (!nomination || !canSeeNomination(request.viewer!, nomination) || !nomination.documentFile) throw notFound();
-    const file = documentPath(app.config.dataDir, nomination.documentFile);
-    if (!file || !fs.existsSync(file)) throw notFound('The document file is missing.');
-    return reply
-      .type('application/pdf')
-      .header('content-disposition', `attachment; filename="${downloadName(nomination.documentName, nomination.id)}"`)
-      .header('x-content-type-options', 'nosniff')
-      .send(fs.createReadStream(file));
-  });
+  app.get<{ Params: { id: string } }>(
+    '/nominations/:id/document',
+    { preHandler: app.requirePermission('viewNominations') },
+    async (request, reply) => {
+      const nomination = nominationById(app.db, idParam(request));
+      if (!nomination || !canSeeNomination(request.viewer!, nomination) || !nomination.documentFile)
+        throw notFound();
+      const file = documentPath(app.config.dataDir, nomination.documentFile);
+      if (!file || !fs.existsSync(file)) throw notFound('The document file is missing.');
+      return reply
+        .type('application/pdf')
+        .header(
+          'content-disposition',
+          `attachment; filename="${downloadName(nomination.documentName, nomination.id)}"`,
+        )
+        .header('x-content-type-options', 'nosniff')
+        .send(fs.createReadStream(file));
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/vacancies/:id/nominations.csv', { preHandler: app.requirePermission('screenNominations') }, async (request, reply) => {
-    const vacancy = vacancyById(app.db, idParam(request));
-    if (!vacancy) throw notFound();
-    const queue = screeningQueue(app.db, request.viewer!, vacancy.vacancy, {}, today());
-    const csv = toCsv(
-      ['id', 'status', 'status_note', 'nominee', 'title', 'email', 'city', 'country', 'region', 'migration_contexts', 'secondary_city', 'mandate_ends_on', 'submitted_at', 'eligibility', 'eligibility_findings', 'diversity_rules_broken', 'adds', 'statement'],
-      queue.rows.map(({ nomination: n, screening: s }) => [
-        n.id,
-        n.status,
-        n.statusNote,
-        n.nomineeName,
-        n.nomineeTitle,
-        n.nomineeEmail,
-        n.cityName,
-        n.country,
-        s.region,
-        n.contexts.join(' '),
-        n.secondaryCity ? 'yes' : 'no',
-        n.mandateEndsOn,
-        n.submittedAt,
-        s.eligibility.verdict,
-        s.eligibility.findings.map((f) => f.message).join(' | '),
-        s.impact.breaches.map((b) => `${b.rule} (${b.effect})`).join(' '),
-        [s.impact.adds.region, ...s.impact.adds.contexts].filter(Boolean).join(' '),
-        n.statement,
-      ]),
-    );
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="vacancy-${vacancy.vacancy.id}-nominations.csv"`)
-      .send(csv);
-  });
+  app.get<{ Params: { id: string } }>(
+    '/vacancies/:id/nominations.csv',
+    { preHandler: app.requirePermission('screenNominations') },
+    async (request, reply) => {
+      const vacancy = vacancyById(app.db, idParam(request));
+      if (!vacancy) throw notFound();
+      const queue = screeningQueue(app.db, request.viewer!, vacancy.vacancy, {}, today());
+      const csv = toCsv(
+        [
+          'id',
+          'status',
+          'status_note',
+          'nominee',
+          'title',
+          'email',
+          'city',
+          'country',
+          'region',
+          'migration_contexts',
+          'secondary_city',
+          'mandate_ends_on',
+          'submitted_at',
+          'eligibility',
+          'eligibility_findings',
+          'diversity_rules_broken',
+          'adds',
+          'statement',
+        ],
+        queue.rows.map(({ nomination: n, screening: s }) => [
+          n.id,
+          n.status,
+          n.statusNote,
+          n.nomineeName,
+          n.nomineeTitle,
+          n.nomineeEmail,
+          n.cityName,
+          n.country,
+          s.region,
+          n.contexts.join(' '),
+          n.secondaryCity ? 'yes' : 'no',
+          n.mandateEndsOn,
+          n.submittedAt,
+          s.eligibility.verdict,
+          s.eligibility.findings.map((f) => f.message).join(' | '),
+          s.impact.breaches.map((b) => `${b.rule} (${b.effect})`).join(' '),
+          [s.impact.adds.region, ...s.impact.adds.contexts].filter(Boolean).join(' '),
+          n.statement,
+        ]),
+      );
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="vacancy-${vacancy.vacancy.id}-nominations.csv"`)
+        .send(csv);
+    },
+  );
 }

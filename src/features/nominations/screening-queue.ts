@@ -1,7 +1,7 @@
 // A vacancy's nominations as the screening queue shows them: filtered by status, region and
 // context, sorted, each with its eligibility and diversity impact.
 import type { Db, Tx } from '../../db/client.js';
-import { type NominationStatus, type vacancies } from '../../db/schema.js';
+import type { NominationStatus, vacancies } from '../../db/schema.js';
 import type { IsoDate } from '../../domain/dates.js';
 import { isMigrationContext, REGIONS } from '../../domain/reference.js';
 import type { Viewer } from '../auth/permissions.js';
@@ -26,16 +26,28 @@ export function screeningRow(db: Db | Tx, vacancy: Vacancy, nomination: Nominati
 
 export type ScreeningRow = { nomination: NominationRecord; screening: Screening };
 
-export function screeningQueue(db: Db | Tx, viewer: Viewer, vacancy: Vacancy, filters: QueueFilters, today: IsoDate) {
+export function screeningQueue(
+  db: Db | Tx,
+  viewer: Viewer,
+  vacancy: Vacancy,
+  filters: QueueFilters,
+  today: IsoDate,
+) {
   // Drafts are their nominators' own until submitted.
   const all = nominationList(db, viewer, vacancy.id)
     .map((row) => row.nomination)
     .filter((nomination) => nomination.status !== 'draft');
   const screenings = screenNominations(db, vacancy, all, today);
-  const status = filters.status && all.some((n) => n.status === filters.status) ? (filters.status as NominationStatus) : undefined;
-  const region = filters.region && (REGIONS as readonly string[]).includes(filters.region) ? filters.region : undefined;
+  const status =
+    filters.status && all.some((n) => n.status === filters.status)
+      ? (filters.status as NominationStatus)
+      : undefined;
+  const region =
+    filters.region && (REGIONS as readonly string[]).includes(filters.region) ? filters.region : undefined;
   const context = filters.context && isMigrationContext(filters.context) ? filters.context : undefined;
-  const sort: QueueSort = (QUEUE_SORTS as readonly string[]).includes(filters.sort ?? '') ? (filters.sort as QueueSort) : 'submitted';
+  const sort: QueueSort = (QUEUE_SORTS as readonly string[]).includes(filters.sort ?? '')
+    ? (filters.sort as QueueSort)
+    : 'submitted';
 
   const rows: ScreeningRow[] = all
     .filter((n) => !status || n.status === status)
@@ -57,5 +69,10 @@ export function screeningQueue(db: Db | Tx, viewer: Viewer, vacancy: Vacancy, fi
     }
   };
   rows.sort((a, b) => key(a).localeCompare(key(b)) || a.nomination.id - b.nomination.id);
-  return { rows, total: all.length, filters: { status, region, context, sort }, statuses: [...new Set(all.map((n) => n.status))] };
+  return {
+    rows,
+    total: all.length,
+    filters: { status, region, context, sort },
+    statuses: [...new Set(all.map((n) => n.status))],
+  };
 }

@@ -40,17 +40,29 @@ export function candidateAsMember(nomination: NominationRecord): BoardMember {
   };
 }
 
-export function screenNominations(db: Db | Tx, vacancy: VacancyLike, list: NominationRecord[], today: IsoDate): Map<number, Screening> {
+export function screenNominations(
+  db: Db | Tx,
+  vacancy: VacancyLike,
+  list: NominationRecord[],
+  today: IsoDate,
+): Map<number, Screening> {
   const settings = getSettings(db);
   // The new term starts on the vacancy date, or on the day it is filled if that is later.
   const startsOn = maxIsoDate(vacancy.freeOn, today);
   const endsOn = termEndsOn(startsOn, settings.termLengthMonths);
   const departingRow = vacancy.termId
-    ? db.select({ term: terms, city: cities }).from(terms).innerJoin(cities, eq(cities.id, terms.cityId)).where(eq(terms.id, vacancy.termId)).get()
+    ? db
+        .select({ term: terms, city: cities })
+        .from(terms)
+        .innerJoin(cities, eq(cities.id, terms.cityId))
+        .where(eq(terms.id, vacancy.termId))
+        .get()
     : undefined;
   const departingKey = departingRow ? `term:${departingRow.term.id}` : null;
 
-  const sittingAtVacancy = sittingMembers(db, startsOn).filter((member) => member.term.id !== departingRow?.term.id);
+  const sittingAtVacancy = sittingMembers(db, startsOn).filter(
+    (member) => member.term.id !== departingRow?.term.id,
+  );
   const sitting = sittingAtVacancy.map(asBoardMember);
   if (departingRow) {
     sitting.push({
@@ -75,7 +87,12 @@ export function screenNominations(db: Db | Tx, vacancy: VacancyLike, list: Nomin
         sittingCityKeys,
         mandateEndsOn: nomination.mandateEndsOn,
         projectedTermEndsOn: endsOn,
-        termLimitReached: reachesTermLimit(spans, memberKey(nomination.country, nomination.cityName, nomination.nomineeName), startsOn, settings.termLimit),
+        termLimitReached: reachesTermLimit(
+          spans,
+          memberKey(nomination.country, nomination.cityName, nomination.nomineeName),
+          startsOn,
+          settings.termLimit,
+        ),
       }),
       impact: candidateImpact({ sitting, departingKey, candidate, rules: settings.diversity }),
       region: candidate.region,

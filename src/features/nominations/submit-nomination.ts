@@ -3,7 +3,7 @@
 // for the vacancy (409, naming the existing one), and invalid fields (422, nothing stored).
 import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { nominations, type NominationStatus, vacancies } from '../../db/schema.js';
+import { type NominationStatus, nominations, vacancies } from '../../db/schema.js';
 import type { IsoDate } from '../../domain/dates.js';
 import { cityKey } from '../../domain/eligibility.js';
 import { type ActionResult, done, invalid, refused } from '../../lib/action-result.js';
@@ -13,12 +13,17 @@ import { recordAudit } from '../audit/audit-log.js';
 import type { SessionUser } from '../auth/sessions.js';
 import { queueMail } from '../mail/outbox.js';
 import { documentProblem, hasDocument, removeDocument, storeDocument } from './documents.js';
-import { nominationSchema, type NominationFormValues } from './nomination-form.js';
+import { type NominationFormValues, nominationSchema } from './nomination-form.js';
 import { recordStatusChange } from './queries.js';
 
-export function vacancyRefusal(vacancy: typeof vacancies.$inferSelect | undefined, vacancyId: number, today: IsoDate) {
+export function vacancyRefusal(
+  vacancy: typeof vacancies.$inferSelect | undefined,
+  vacancyId: number,
+  today: IsoDate,
+) {
   if (!vacancy) return refused(404, `There is no vacancy ${vacancyId}.`);
-  if (vacancy.status !== 'open') return refused(409, `Vacancy ${vacancyId} is not open for nominations (it is ${vacancy.status}).`);
+  if (vacancy.status !== 'open')
+    return refused(409, `Vacancy ${vacancyId} is not open for nominations (it is ${vacancy.status}).`);
   if (vacancy.nominationDeadline && vacancy.nominationDeadline < today) {
     return refused(409, `Nominations for vacancy ${vacancyId} closed on ${vacancy.nominationDeadline}.`);
   }
@@ -27,19 +32,44 @@ export function vacancyRefusal(vacancy: typeof vacancies.$inferSelect | undefine
 
 export function duplicateRefusal(db: Pick<Db, 'select'>, vacancyId: number, key: string, exceptId?: number) {
   const existing = db
-    .select({ id: nominations.id, nomineeName: nominations.nomineeName, cityName: nominations.cityName, status: nominations.status })
+    .select({
+      id: nominations.id,
+      nomineeName: nominations.nomineeName,
+      cityName: nominations.cityName,
+      status: nominations.status,
+    })
     .from(nominations)
-    .where(and(eq(nominations.vacancyId, vacancyId), eq(nominations.cityKey, key), ne(nominations.status, 'withdrawn'), exceptId ? ne(nominations.id, exceptId) : undefined))
+    .where(
+      and(
+        eq(nominations.vacancyId, vacancyId),
+        eq(nominations.cityKey, key),
+        ne(nominations.status, 'withdrawn'),
+        exceptId ? ne(nominations.id, exceptId) : undefined,
+      ),
+    )
     .get();
   if (!existing) return null;
-  return refused(409, `${existing.cityName} is already nominated for this vacancy: nomination ${existing.id} (${existing.nomineeName}, ${existing.status}). A city is nominated once per vacancy.`);
+  return refused(
+    409,
+    `${existing.cityName} is already nominated for this vacancy: nomination ${existing.id} (${existing.nomineeName}, ${existing.status}). A city is nominated once per vacancy.`,
+  );
 }
 
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && String((error as { code: unknown }).code).startsWith('SQLITE_CONSTRAINT_UNIQUE');
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    String((error as { code: unknown }).code).startsWith('SQLITE_CONSTRAINT_UNIQUE')
+  );
 }
 
-export function submissionMail(user: SessionUser, nominee: string, city: string, nominationId: number, origin: string) {
+export function submissionMail(
+  user: SessionUser,
+  nominee: string,
+  city: string,
+  nominationId: number,
+  origin: string,
+) {
   return {
     to: user.email,
     subject: `Nomination received: ${nominee} (${city})`,
@@ -55,7 +85,11 @@ export function submitNomination(
 ): ActionResult<{ nominationId: number; status: NominationStatus }> {
   const parsed = parseForm(nominationSchema(context.today, form.intent), form);
   const fileProblem = documentProblem(form.document);
-  if (!parsed.ok || fileProblem) return invalid({ ...(parsed.ok ? {} : parsed.errors), ...(fileProblem ? { document: fileProblem } : {}) });
+  if (!parsed.ok || fileProblem)
+    return invalid({
+      ...(parsed.ok ? {} : parsed.errors),
+      ...(fileProblem ? { document: fileProblem } : {}),
+    });
   const input = parsed.data;
 
   const vacancy = db.select().from(vacancies).where(eq(vacancies.id, input.vacancyId)).get();
@@ -101,17 +135,31 @@ export function submitNomination(
         action: status === 'draft' ? 'nomination.draft' : 'nomination.submit',
         subjectType: 'nomination',
         subjectId: id,
-        details: { vacancyId: input.vacancyId, nominee: input.nomineeName, city: input.cityName, country: input.country, document: Boolean(documentFile) },
+        details: {
+          vacancyId: input.vacancyId,
+          nominee: input.nomineeName,
+          city: input.cityName,
+          country: input.country,
+          document: Boolean(documentFile),
+        },
         at: context.now,
       });
-      if (status === 'submitted') queueMail(tx, submissionMail(user, input.nomineeName, input.cityName, id, context.origin), context.now);
+      if (status === 'submitted')
+        queueMail(
+          tx,
+          submissionMail(user, input.nomineeName, input.cityName, id, context.origin),
+          context.now,
+        );
       return done({ nominationId: id, status });
     });
   } catch (error) {
     removeDocument(context.dataDir, documentFile);
     // Two submissions of the same city at the same instant: the unique index lets one through.
-    if (isUniqueViolation(error)) return duplicateRefusal(db, input.vacancyId, key) ?? refused(409, 'This city is already nominated for this vacancy.');
+    if (isUniqueViolation(error))
+      return (
+        duplicateRefusal(db, input.vacancyId, key) ??
+        refused(409, 'This city is already nominated for this vacancy.')
+      );
     throw error;
   }
 }
-

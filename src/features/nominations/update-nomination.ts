@@ -3,7 +3,7 @@
 // already nominated by someone else (409), and invalid fields (422, nothing changed).
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { nominations, type NominationStatus, vacancies } from '../../db/schema.js';
+import { type NominationStatus, nominations, vacancies } from '../../db/schema.js';
 import type { IsoDate } from '../../domain/dates.js';
 import { cityKey } from '../../domain/eligibility.js';
 import { type ActionResult, done, invalid, refused } from '../../lib/action-result.js';
@@ -13,7 +13,7 @@ import { recordAudit } from '../audit/audit-log.js';
 import type { SessionUser } from '../auth/sessions.js';
 import { queueMail } from '../mail/outbox.js';
 import { documentProblem, hasDocument, removeDocument, storeDocument } from './documents.js';
-import { nominationSchema, type NominationFormValues } from './nomination-form.js';
+import { type NominationFormValues, nominationSchema } from './nomination-form.js';
 import { nominationById, recordStatusChange } from './queries.js';
 import { duplicateRefusal, isUniqueViolation, submissionMail, vacancyRefusal } from './submit-nomination.js';
 
@@ -25,12 +25,21 @@ export function updateNomination(
   context: { now: Date; today: IsoDate; dataDir: string; origin: string },
 ): ActionResult<{ nominationId: number; status: NominationStatus }> {
   const existing = nominationById(db, nominationId);
-  if (!existing || existing.nominatedBy !== user.id) return refused(404, `There is no nomination ${nominationId} of yours.`);
-  if (existing.status !== 'draft') return refused(409, `Nomination ${nominationId} is ${existing.status}; only a draft can be edited.`);
+  if (!existing || existing.nominatedBy !== user.id)
+    return refused(404, `There is no nomination ${nominationId} of yours.`);
+  if (existing.status !== 'draft')
+    return refused(409, `Nomination ${nominationId} is ${existing.status}; only a draft can be edited.`);
 
-  const parsed = parseForm(nominationSchema(context.today, form.intent), { ...form, vacancyId: existing.vacancyId });
+  const parsed = parseForm(nominationSchema(context.today, form.intent), {
+    ...form,
+    vacancyId: existing.vacancyId,
+  });
   const fileProblem = documentProblem(form.document);
-  if (!parsed.ok || fileProblem) return invalid({ ...(parsed.ok ? {} : parsed.errors), ...(fileProblem ? { document: fileProblem } : {}) });
+  if (!parsed.ok || fileProblem)
+    return invalid({
+      ...(parsed.ok ? {} : parsed.errors),
+      ...(fileProblem ? { document: fileProblem } : {}),
+    });
   const input = parsed.data;
 
   const vacancy = db.select().from(vacancies).where(eq(vacancies.id, existing.vacancyId)).get();
@@ -58,24 +67,48 @@ export function updateNomination(
           mandateEndsOn: input.mandateEndsOn,
           statement: input.statement,
           consent: input.consent,
-          ...(newDocument ? { documentFile: newDocument, documentName: form.document!.filename, documentSize: form.document!.data!.length } : {}),
+          ...(newDocument
+            ? {
+                documentFile: newDocument,
+                documentName: form.document!.filename,
+                documentSize: form.document!.data!.length,
+              }
+            : {}),
           status,
           submittedAt: status === 'submitted' ? context.now.toISOString() : null,
           updatedAt: context.now.toISOString(),
         })
         .where(and(eq(nominations.id, nominationId), eq(nominations.status, 'draft')))
         .run();
-      if (changed.changes === 0) return refused(409, `Nomination ${nominationId} changed while you were editing it; reload it.`);
-      if (status === 'submitted') recordStatusChange(tx, { nominationId, from: 'draft', to: 'submitted', actorId: user.id, at: context.now });
+      if (changed.changes === 0)
+        return refused(409, `Nomination ${nominationId} changed while you were editing it; reload it.`);
+      if (status === 'submitted')
+        recordStatusChange(tx, {
+          nominationId,
+          from: 'draft',
+          to: 'submitted',
+          actorId: user.id,
+          at: context.now,
+        });
       recordAudit(tx, {
         actor: actorOf(user),
         action: status === 'submitted' ? 'nomination.submit' : 'nomination.edit',
         subjectType: 'nomination',
         subjectId: nominationId,
-        details: { nominee: input.nomineeName, city: input.cityName, country: input.country, newDocument: Boolean(newDocument) },
+        details: {
+          nominee: input.nomineeName,
+          city: input.cityName,
+          country: input.country,
+          newDocument: Boolean(newDocument),
+        },
         at: context.now,
       });
-      if (status === 'submitted') queueMail(tx, submissionMail(user, input.nomineeName, input.cityName, nominationId, context.origin), context.now);
+      if (status === 'submitted')
+        queueMail(
+          tx,
+          submissionMail(user, input.nomineeName, input.cityName, nominationId, context.origin),
+          context.now,
+        );
       return done({ nominationId, status });
     });
     if (result.ok && newDocument) removeDocument(context.dataDir, existing.documentFile);
@@ -83,7 +116,11 @@ export function updateNomination(
     return result;
   } catch (error) {
     removeDocument(context.dataDir, newDocument);
-    if (isUniqueViolation(error)) return duplicateRefusal(db, existing.vacancyId, key, nominationId) ?? refused(409, 'This city is already nominated for this vacancy.');
+    if (isUniqueViolation(error))
+      return (
+        duplicateRefusal(db, existing.vacancyId, key, nominationId) ??
+        refused(409, 'This city is already nominated for this vacancy.')
+      );
     throw error;
   }
 }

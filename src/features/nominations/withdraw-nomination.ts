@@ -3,7 +3,7 @@
 // withdrawn, decided, or whose vacancy has gone to a ballot (409).
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { nominations, type NominationStatus, vacancies } from '../../db/schema.js';
+import { type NominationStatus, nominations, vacancies } from '../../db/schema.js';
 import { type ActionResult, done, refused } from '../../lib/action-result.js';
 import { actorOf } from '../audit/actor.js';
 import { recordAudit } from '../audit/audit-log.js';
@@ -12,16 +12,28 @@ import { nominationById, recordStatusChange } from './queries.js';
 
 const WITHDRAWABLE: NominationStatus[] = ['draft', 'submitted', 'eligible', 'ineligible', 'shortlisted'];
 
-export function withdrawNomination(db: Db, user: SessionUser, nominationId: number, now: Date): ActionResult<null> {
+export function withdrawNomination(
+  db: Db,
+  user: SessionUser,
+  nominationId: number,
+  now: Date,
+): ActionResult<null> {
   const nomination = nominationById(db, nominationId);
-  if (!nomination || nomination.nominatedBy !== user.id) return refused(404, `There is no nomination ${nominationId} of yours.`);
+  if (!nomination || nomination.nominatedBy !== user.id)
+    return refused(404, `There is no nomination ${nominationId} of yours.`);
   if (!WITHDRAWABLE.includes(nomination.status)) {
-    return refused(409, `Nomination ${nominationId} cannot be withdrawn, because it is ${nomination.status.replace('_', ' ')}.`);
+    return refused(
+      409,
+      `Nomination ${nominationId} cannot be withdrawn, because it is ${nomination.status.replace('_', ' ')}.`,
+    );
   }
   return db.transaction((tx) => {
     const vacancy = tx.select().from(vacancies).where(eq(vacancies.id, nomination.vacancyId)).get()!;
     if (vacancy.status === 'balloting' || vacancy.status === 'filled') {
-      return refused(409, `Nomination ${nominationId} cannot be withdrawn, because the ballot for its vacancy has opened.`);
+      return refused(
+        409,
+        `Nomination ${nominationId} cannot be withdrawn, because the ballot for its vacancy has opened.`,
+      );
     }
     const changed = tx
       .update(nominations)
@@ -29,8 +41,21 @@ export function withdrawNomination(db: Db, user: SessionUser, nominationId: numb
       .where(and(eq(nominations.id, nominationId), inArray(nominations.status, WITHDRAWABLE)))
       .run();
     if (changed.changes === 0) return refused(409, `Nomination ${nominationId} has just changed; reload it.`);
-    recordStatusChange(tx, { nominationId, from: nomination.status, to: 'withdrawn', actorId: user.id, at: now });
-    recordAudit(tx, { actor: actorOf(user), action: 'nomination.withdraw', subjectType: 'nomination', subjectId: nominationId, details: { from: nomination.status }, at: now });
+    recordStatusChange(tx, {
+      nominationId,
+      from: nomination.status,
+      to: 'withdrawn',
+      actorId: user.id,
+      at: now,
+    });
+    recordAudit(tx, {
+      actor: actorOf(user),
+      action: 'nomination.withdraw',
+      subjectType: 'nomination',
+      subjectId: nominationId,
+      details: { from: nomination.status },
+      at: now,
+    });
     return done(null);
   });
 }

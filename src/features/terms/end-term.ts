@@ -99,13 +99,17 @@ export function endTerm(
       nominationDeadline: nominationDeadline ?? existing?.nominationDeadline ?? null,
       openedAt: nominationDeadline ? now.toISOString() : (existing?.openedAt ?? null),
     };
-    const vacancyId = existing
-      ? (tx.update(vacancies).set(values).where(eq(vacancies.id, existing.id)).run(), existing.id)
-      : tx
-          .insert(vacancies)
-          .values({ seatId: term.seatId, ...values })
-          .returning({ id: vacancies.id })
-          .get().id;
+    let vacancyId: number;
+    if (existing) {
+      tx.update(vacancies).set(values).where(eq(vacancies.id, existing.id)).run();
+      vacancyId = existing.id;
+    } else {
+      vacancyId = tx
+        .insert(vacancies)
+        .values({ seatId: term.seatId, ...values })
+        .returning({ id: vacancies.id })
+        .get().id;
+    }
     recordAudit(tx, {
       actor,
       action: existing ? 'vacancy.update' : 'vacancy.create',

@@ -11,7 +11,7 @@ import { actorOf } from '../audit/actor.js';
 import { boardDiversityOn } from '../diversity/board-diversity.js';
 import { getSettings } from '../settings/settings.js';
 import { unfinishedVacancies } from '../vacancies/queries.js';
-import { syncUpcomingVacancies } from '../vacancies/sync-upcoming.js';
+import { syncVacancies } from '../vacancies/sync-vacancies.js';
 import { endTerm } from './end-term.js';
 import { asTermSpan, seatOverview, termsWithCities } from './queries.js';
 import { readStartTermForm, startTerm } from './start-term.js';
@@ -25,7 +25,7 @@ export default async function termRoutes(app: FastifyInstance) {
     { preHandler: app.requirePermission('viewTerms') },
     async (request, reply) => {
       const day = today();
-      syncUpcomingVacancies(app.db, day, app.clock());
+      syncVacancies(app.db, day, app.clock());
       const overview = seatOverview(app.db, day);
       const vacancies = unfinishedVacancies(app.db);
       const rows = termsWithCities(app.db);

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { cities, seats, terms, users, vacancies } from '../../db/schema.js';
 import { countryByCode } from '../../domain/countries.js';
-import { compareIsoDates, type IsoDate, isIsoDate } from '../../domain/dates.js';
+import { compareIsoDates, isIsoDate } from '../../domain/dates.js';
 import { cityKey } from '../../domain/eligibility.js';
 import { MIGRATION_CONTEXTS } from '../../domain/reference.js';
 import { findOverlap, nextTermNumber, reachesTermLimit, termEndsOn } from '../../domain/terms.js';
@@ -74,7 +74,7 @@ export function startTerm(db: Db, body: unknown, actor: Actor, now: Date): Actio
     if (!seat) return invalid({ seatId: 'There is no such seat.' });
     if (input.userId !== undefined) {
       const user = tx.select().from(users).where(eq(users.id, input.userId)).get();
-      if (!user || user.role !== 'board_member')
+      if (user?.role !== 'board_member')
         return invalid({ userId: 'Choose a board member’s account, or none.' });
     }
     const endsOn = termEndsOn(input.startsOn, settings.termLengthMonths);

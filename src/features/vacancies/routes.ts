@@ -16,23 +16,58 @@ export default async function vacancyRoutes(app: FastifyInstance) {
   const today = () => todayIso(app.clock());
   const upcomingHorizonDays = () => Math.max(...getSettings(app.db).alertThresholdsDays);
 
-  function listPage(request: FastifyRequest, reply: FastifyReply, values: FormValues, errors: FieldErrors, status = 200) {
+  function listPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: FormValues,
+    errors: FieldErrors,
+    status = 200,
+  ) {
     const manage = permissions.manageVacancies(request.viewer!);
     const rows = manage ? unfinishedVacancies(app.db) : openVacancies(app.db);
     return reply.page(
       'vacancies/list',
-      { title: 'Vacancies', rows, today: today(), daysBetween, seats: manage ? allSeats(app.db) : [], horizonDays: upcomingHorizonDays(), values, errors },
+      {
+        title: 'Vacancies',
+        rows,
+        today: today(),
+        daysBetween,
+        seats: manage ? allSeats(app.db) : [],
+        horizonDays: upcomingHorizonDays(),
+        values,
+        errors,
+      },
       status,
     );
   }
 
-  function vacancyPage(request: FastifyRequest, reply: FastifyReply, row: VacancyRow, values: FormValues, errors: FieldErrors, status = 200) {
+  function vacancyPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    row: VacancyRow,
+    values: FormValues,
+    errors: FieldErrors,
+    status = 200,
+  ) {
     const viewer = request.viewer!;
     const seesCandidates = permissions.screenNominations(viewer) || permissions.reviewShortlist(viewer);
-    const queue = seesCandidates ? screeningQueue(app.db, viewer, row.vacancy, request.query as QueueFilters, today()) : null;
+    const queue = seesCandidates
+      ? screeningQueue(app.db, viewer, row.vacancy, request.query as QueueFilters, today())
+      : null;
     return reply.page(
       'vacancies/show',
-      { title: `Seat ${row.seatNumber} vacancy`, row, today: today(), daysBetween, values, errors, queue, regions: REGIONS, contexts: MIGRATION_CONTEXTS, sorts: QUEUE_SORTS },
+      {
+        title: `Seat ${row.seatNumber} vacancy`,
+        row,
+        today: today(),
+        daysBetween,
+        values,
+        errors,
+        queue,
+        regions: REGIONS,
+        contexts: MIGRATION_CONTEXTS,
+        sorts: QUEUE_SORTS,
+      },
       status,
     );
   }
@@ -42,13 +77,18 @@ export default async function vacancyRoutes(app: FastifyInstance) {
     return listPage(request, reply, {}, {});
   });
 
-  app.get<{ Params: { id: string } }>('/vacancies/:id', { preHandler: app.requirePermission('viewVacancies') }, async (request, reply) => {
-    syncVacancies(app.db, today(), app.clock());
-    const row = vacancyById(app.db, Number(request.params.id));
-    // Only the secretariat sees vacancies that are not open for nominations.
-    if (!row || (!permissions.manageVacancies(request.viewer!) && row.vacancy.status !== 'open')) throw notFound();
-    return vacancyPage(request, reply, row, {}, {});
-  });
+  app.get<{ Params: { id: string } }>(
+    '/vacancies/:id',
+    { preHandler: app.requirePermission('viewVacancies') },
+    async (request, reply) => {
+      syncVacancies(app.db, today(), app.clock());
+      const row = vacancyById(app.db, Number(request.params.id));
+      // Only the secretariat sees vacancies that are not open for nominations.
+      if (!row || (!permissions.manageVacancies(request.viewer!) && row.vacancy.status !== 'open'))
+        throw notFound();
+      return vacancyPage(request, reply, row, {}, {});
+    },
+  );
 
   app.post('/vacancies', { preHandler: app.requirePermission('manageVacancies') }, async (request, reply) => {
     const result = openVacancy(app.db, request.body, actorOf(request.user!), app.clock(), today());

@@ -1,4 +1,4 @@
-// CSV export of a vacancy's nominations for the secretariat. Cells that a spreadsheet would run
+// CSV exports (nominations, the audit log). Cells that a spreadsheet would run
 // as a formula (=, +, -, @) are defused with a leading apostrophe: nominee text is untrusted.
 export function csvCell(value: unknown): string {
   let text = value === null || value === undefined ? '' : String(value);
@@ -7,5 +7,5 @@ export function csvCell(value: unknown): string {
 }
 
 export function toCsv(header: string[], rows: unknown[][]): string {
-  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

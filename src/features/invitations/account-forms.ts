@@ -1,0 +1,45 @@
+// The forms that bring a nominator in: the secretariat's invitation and the public request.
+// Both name a person and their city; the request also says what the person does at the city.
+import { z } from 'zod';
+import { COUNTRIES, countryByCode } from '../../domain/countries.js';
+
+function requiredText(missing: string) {
+  return z.string({ error: missing }).trim().min(1, missing).max(200, 'Use at most 200 characters.');
+}
+
+const email = z
+  .string({ error: 'Enter an e-mail address.' })
+  .trim()
+  .toLowerCase()
+  .min(1, 'Enter an e-mail address.')
+  .max(254, 'That e-mail address is too long.')
+  .pipe(z.email('Enter a valid e-mail address, such as name@city.gov.'));
+
+const country = z
+  .string({ error: 'Choose the city’s country.' })
+  .trim()
+  .toUpperCase()
+  .min(1, 'Choose the city’s country.')
+  .refine((code) => Boolean(countryByCode(code)), 'Choose a country from the list.');
+
+export const inviteNominatorForm = z.object({
+  name: requiredText('Enter the person’s name.'),
+  email,
+  cityName: requiredText('Enter the city’s name.'),
+  country,
+});
+export type InviteNominatorInput = z.infer<typeof inviteNominatorForm>;
+
+export const accountRequestForm = z.object({
+  name: requiredText('Enter your name.'),
+  email,
+  cityName: requiredText('Enter your city’s name.'),
+  country,
+  roleAtCity: requiredText('Say what you do at the city, such as “Mayor”.'),
+});
+export type AccountRequestInput = z.infer<typeof accountRequestForm>;
+
+/** Every ISO 3166-1 country, by English name, for the country <select>. */
+export const COUNTRY_OPTIONS: ReadonlyArray<{ code: string; name: string }> = [...COUNTRIES]
+  .sort((a, b) => a.name.localeCompare(b.name, 'en'))
+  .map((entry) => ({ code: entry.iso2, name: entry.name }));

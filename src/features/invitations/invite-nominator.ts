@@ -1,0 +1,110 @@
+// Invites a nominator: creates the account without a password, for its city, and e-mails a
+// single-use link to set one. Who may: the secretariat (the route's guard). Refuses invalid input
+// and an e-mail address that already has an account (422, beside the field); stores nothing then.
+import { and, eq } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.js';
+import { accountRequests, users } from '../../db/schema.js';
+import { type FieldErrors, type FormValues, formBody, parseForm } from '../../lib/forms.js';
+import { findOrCreateCity } from '../accounts/create-user.js';
+import { actorOf } from '../audit/actor.js';
+import { recordAudit } from '../audit/audit-log.js';
+import type { SessionUser } from '../auth/sessions.js';
+import { type InviteNominatorInput, inviteNominatorForm } from './account-forms.js';
+import { type IssuedInvitation, issueInvitation } from './issue-invitation.js';
+
+export type InviteNominatorResult =
+  | { ok: true; userId: number; email: string; expiresAt: string }
+  | { ok: false; errors: FieldErrors; values: FormValues };
+
+export function emailTakenMessage(email: string): string {
+  return `An account for ${email} already exists.`;
+}
+
+export function accountExists(tx: Tx | Db, email: string): boolean {
+  return Boolean(tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get());
+}
+
+/** The shared step of an invitation and an accepted request: the account, its city, its link. */
+export function createInvitedNominator(
+  tx: Tx,
+  person: InviteNominatorInput,
+  invitedBy: SessionUser,
+  options: { publicOrigin: string; now: Date; answersRequest?: boolean },
+): IssuedInvitation & { userId: number } {
+  const cityId = findOrCreateCity(tx, person.country, person.cityName);
+  const { id } = tx
+    .insert(users)
+    .values({
+      email: person.email,
+      displayName: person.name,
+      role: 'nominator',
+      cityId,
+      passwordHash: null,
+      createdAt: options.now.toISOString(),
+    })
+    .returning({ id: users.id })
+    .get();
+  const issued = issueInvitation(tx, {
+    invitee: {
+      id,
+      email: person.email,
+      displayName: person.name,
+      role: 'nominator',
+      representing: person.cityName,
+    },
+    invitedBy,
+    publicOrigin: options.publicOrigin,
+    now: options.now,
+    answersRequest: options.answersRequest,
+  });
+  return { ...issued, userId: id };
+}
+
+export function inviteNominator(
+  db: Db,
+  body: unknown,
+  invitedBy: SessionUser,
+  options: { publicOrigin: string; now: Date },
+): InviteNominatorResult {
+  const form = parseForm(inviteNominatorForm, body);
+  if (!form.ok) return form;
+  const person = form.data;
+  const { now } = options;
+
+  return db.transaction((tx) => {
+    if (accountExists(tx, person.email)) {
+      return {
+        ok: false as const,
+        errors: { email: emailTakenMessage(person.email) },
+        values: formBody(body),
+      };
+    }
+    const invited = createInvitedNominator(tx, person, invitedBy, options);
+    // The same person may also have asked through the public form: that request is answered now,
+    // rather than left in the queue to be accepted or declined a second time.
+    const answeredRequests = tx
+      .update(accountRequests)
+      .set({ status: 'accepted', decidedBy: invitedBy.id, decidedAt: now.toISOString() })
+      .where(and(eq(accountRequests.email, person.email), eq(accountRequests.status, 'pending')))
+      .returning({ id: accountRequests.id })
+      .all()
+      .map((row) => row.id);
+    recordAudit(tx, {
+      actor: actorOf(invitedBy),
+      action: 'account.invite',
+      subjectType: 'user',
+      subjectId: invited.userId,
+      details: {
+        email: person.email,
+        role: 'nominator',
+        cityName: person.cityName,
+        country: person.country,
+        invitationId: invited.invitationId,
+        expiresAt: invited.expiresAt,
+        ...(answeredRequests.length > 0 ? { answeredRequests } : {}),
+      },
+      at: now,
+    });
+    return { ok: true as const, userId: invited.userId, email: person.email, expiresAt: invited.expiresAt };
+  });
+}

@@ -1,0 +1,117 @@
+// Records a public request for a nominator account and mails the secretariat. Anyone may ask, 5
+// times an hour per address (then 429). An e-mail with an account or a pending request gets the
+// same answer but is not stored again: the form must not reveal which addresses have accounts.
+import { and, asc, count, eq, gt } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { accountRequests, users } from '../../db/schema.js';
+import { countryByCode } from '../../domain/countries.js';
+import { type FieldErrors, type FormValues, parseForm } from '../../lib/forms.js';
+import type { Actor } from '../audit/audit-log.js';
+import { recordAudit } from '../audit/audit-log.js';
+import { queueMail } from '../mail/outbox.js';
+import { type AccountRequestInput, accountRequestForm } from './account-forms.js';
+import { accountExists } from './invite-nominator.js';
+
+export const MAX_REQUESTS_PER_ADDRESS = 5;
+export const REQUEST_WINDOW_MS = 60 * 60 * 1000;
+
+const PUBLIC_ACTOR: Actor = { id: null, label: 'public' };
+
+export type RequestAccountResult =
+  | { ok: true; input: AccountRequestInput }
+  | { ok: false; reason: 'invalid'; errors: FieldErrors; values: FormValues }
+  | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
+
+/** Seconds until this address may ask again, or 0 when it may ask now. */
+function throttleWait(db: Db, clientAddress: string, now: Date): number {
+  const where = and(
+    eq(accountRequests.clientAddress, clientAddress),
+    gt(accountRequests.createdAt, new Date(now.getTime() - REQUEST_WINDOW_MS).toISOString()),
+  );
+  const recent = db.select({ n: count() }).from(accountRequests).where(where).get()?.n ?? 0;
+  if (recent < MAX_REQUESTS_PER_ADDRESS) return 0;
+  const oldest = db
+    .select({ createdAt: accountRequests.createdAt })
+    .from(accountRequests)
+    .where(where)
+    .orderBy(asc(accountRequests.createdAt))
+    .limit(1)
+    .get();
+  const freesAt = new Date(oldest?.createdAt ?? now.toISOString()).getTime() + REQUEST_WINDOW_MS;
+  return Math.max(1, Math.ceil((freesAt - now.getTime()) / 1000));
+}
+
+function secretariatNotice(request: AccountRequestInput, publicOrigin: string): string {
+  const country = countryByCode(request.country)?.name ?? request.country;
+  return [
+    'A request for a nominator account is waiting for the secretariat’s decision:',
+    [
+      `Name: ${request.name}`,
+      `E-mail: ${request.email}`,
+      `City: ${request.cityName}, ${country}`,
+      `Role at the city: ${request.roleAtCity}`,
+    ].join('\n'),
+    `Accept or decline it on the accounts page:\n${publicOrigin}/accounts`,
+  ].join('\n\n');
+}
+
+export function requestAccount(
+  db: Db,
+  body: unknown,
+  options: { clientAddress: string; publicOrigin: string; now: Date },
+): RequestAccountResult {
+  const { now, clientAddress } = options;
+  const retryAfterSeconds = throttleWait(db, clientAddress, now);
+  if (retryAfterSeconds > 0) return { ok: false, reason: 'throttled', retryAfterSeconds };
+  const form = parseForm(accountRequestForm, body);
+  if (!form.ok) return { ok: false, reason: 'invalid', errors: form.errors, values: form.values };
+  const input = form.data;
+
+  db.transaction((tx) => {
+    const alreadyPending = tx
+      .select({ id: accountRequests.id })
+      .from(accountRequests)
+      .where(and(eq(accountRequests.email, input.email), eq(accountRequests.status, 'pending')))
+      .get();
+    if (alreadyPending || accountExists(tx, input.email)) return;
+    const { id } = tx
+      .insert(accountRequests)
+      .values({
+        name: input.name,
+        email: input.email,
+        cityName: input.cityName,
+        country: input.country,
+        roleAtCity: input.roleAtCity,
+        status: 'pending',
+        clientAddress,
+        createdAt: now.toISOString(),
+      })
+      .returning({ id: accountRequests.id })
+      .get();
+    recordAudit(tx, {
+      actor: PUBLIC_ACTOR,
+      action: 'account.request',
+      subjectType: 'account_request',
+      subjectId: id,
+      details: { email: input.email, cityName: input.cityName, country: input.country },
+      at: now,
+    });
+    const secretariat = tx
+      .select({ email: users.email })
+      .from(users)
+      .where(and(eq(users.role, 'secretariat'), eq(users.disabled, false)))
+      .all();
+    for (const recipient of secretariat) {
+      queueMail(
+        tx,
+        {
+          to: recipient.email,
+          subject: `Account request from ${input.name} (${input.cityName})`,
+          text: secretariatNotice(input, options.publicOrigin),
+        },
+        now,
+      );
+    }
+  });
+  return { ok: true, input };
+}

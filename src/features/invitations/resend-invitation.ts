@@ -1,0 +1,66 @@
+// Sends a new invitation link to an account that has not set its password yet (say, because the
+// first link expired); every earlier unused link of the account stops working. Who may: the
+// secretariat (the route's guard). Refuses an unknown account (404), and an active or disabled one (409).
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { cities, users } from '../../db/schema.js';
+import { conflict, notFound } from '../../plugins/errors.js';
+import { actorOf } from '../audit/actor.js';
+import { recordAudit } from '../audit/audit-log.js';
+import type { SessionUser } from '../auth/sessions.js';
+import { issueInvitation } from './issue-invitation.js';
+
+export function resendInvitation(
+  db: Db,
+  userId: number,
+  invitedBy: SessionUser,
+  options: { publicOrigin: string; now: Date },
+): { email: string; expiresAt: string } {
+  return db.transaction((tx) => {
+    const invitee = tx
+      .select({
+        id: users.id,
+        email: users.email,
+        displayName: users.displayName,
+        role: users.role,
+        disabled: users.disabled,
+        passwordHash: users.passwordHash,
+        cityName: cities.name,
+        partnerOrganisation: users.partnerOrganisation,
+      })
+      .from(users)
+      .leftJoin(cities, eq(cities.id, users.cityId))
+      .where(eq(users.id, userId))
+      .get();
+    if (!invitee) throw notFound(`There is no account ${userId}.`);
+    if (invitee.disabled) {
+      throw conflict(`Cannot re-send an invitation to ${invitee.email}, because the account is disabled.`);
+    }
+    if (invitee.passwordHash !== null) {
+      throw conflict(
+        `Cannot re-send an invitation to ${invitee.email}, because the account has already set its password.`,
+      );
+    }
+    const issued = issueInvitation(tx, {
+      invitee: {
+        id: invitee.id,
+        email: invitee.email,
+        displayName: invitee.displayName,
+        role: invitee.role,
+        representing: invitee.cityName ?? invitee.partnerOrganisation,
+      },
+      invitedBy,
+      publicOrigin: options.publicOrigin,
+      now: options.now,
+    });
+    recordAudit(tx, {
+      actor: actorOf(invitedBy),
+      action: 'account.reinvite',
+      subjectType: 'user',
+      subjectId: invitee.id,
+      details: { email: invitee.email, invitationId: issued.invitationId, expiresAt: issued.expiresAt },
+      at: options.now,
+    });
+    return { email: invitee.email, expiresAt: issued.expiresAt };
+  });
+}

@@ -1,0 +1,32 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logInAs, makeTestApp, type TestApp } from '../../helpers/app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await makeTestApp({ now: new Date('2026-11-28T09:00:00Z') });
+});
+afterAll(async () => t.close());
+
+describe('the dashboard', () => {
+  it('shows the secretariat the nominations awaiting screening, Bristol’s term ending in 25 days and both vacancies', async () => {
+    const page = await (await logInAs(t, 'secretariat')).get('/');
+    expect(page.text).toContain('3 nominations</a> submitted and awaiting screening');
+    expect(page.text).toMatch(
+      /Bristol<\/strong> \(seat 3\): ends <time datetime="2026-12-23">2026-12-23<\/time>, in 25 days/,
+    );
+    expect(page.text).toContain('Seat 2</a> (Athens): open');
+    expect(page.text).toContain('Seat 3</a> (Bristol): upcoming');
+  });
+
+  it('shows a nominator the open vacancy with a link to nominate, and their own nominations', async () => {
+    const page = await (await logInAs(t, 'nominator.zurich')).get('/');
+    expect(page.text).toContain('/nominations/new?vacancyId=1');
+    expect(page.text).toContain('Anna Keller');
+    expect(page.text).not.toContain('Lucía Pereira');
+  });
+
+  it('shows a board member their own term end', async () => {
+    const page = await (await logInAs(t, 'mayor.bristol')).get('/');
+    expect(page.text).toContain('Your term runs until <time datetime="2026-12-23">');
+  });
+});
