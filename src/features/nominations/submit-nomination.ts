@@ -13,7 +13,7 @@ import { recordAudit } from '../audit/audit-log.js';
 import type { SessionUser } from '../auth/sessions.js';
 import { queueMail } from '../mail/outbox.js';
 import { documentProblem, hasDocument, removeDocument, storeDocument } from './documents.js';
-import { type NominationFormValues, nominationSchema } from './nomination-form.js';
+import { type NominationFormValues, type NominationInput, nominationSchema } from './nomination-form.js';
 import { recordStatusChange } from './queries.js';
 
 export function vacancyRefusal(
@@ -77,27 +77,41 @@ export function submissionMail(
   };
 }
 
+/**
+ * Validation and state checks shared by creating and editing a nomination: the fields, the
+ * document, the vacancy still open, and the city not yet nominated (except by `exceptId`).
+ */
+export function checkNomination(
+  db: Db,
+  form: NominationFormValues,
+  vacancyId: number,
+  today: IsoDate,
+  exceptId?: number,
+): ActionResult<{ input: NominationInput; key: string }> {
+  const parsed = parseForm(nominationSchema(today, form.intent), { ...form, vacancyId });
+  const fileProblem = documentProblem(form.document);
+  if (!parsed.ok || fileProblem) {
+    return invalid({
+      ...(parsed.ok ? {} : parsed.errors),
+      ...(fileProblem ? { document: fileProblem } : {}),
+    });
+  }
+  const vacancy = db.select().from(vacancies).where(eq(vacancies.id, vacancyId)).get();
+  const closed = vacancyRefusal(vacancy, vacancyId, today);
+  if (closed) return closed;
+  const key = cityKey(parsed.data.country, parsed.data.cityName);
+  return duplicateRefusal(db, vacancyId, key, exceptId) ?? done({ input: parsed.data, key });
+}
+
 export function submitNomination(
   db: Db,
   user: SessionUser,
   form: NominationFormValues,
   context: { now: Date; today: IsoDate; dataDir: string; origin: string },
 ): ActionResult<{ nominationId: number; status: NominationStatus }> {
-  const parsed = parseForm(nominationSchema(context.today, form.intent), form);
-  const fileProblem = documentProblem(form.document);
-  if (!parsed.ok || fileProblem)
-    return invalid({
-      ...(parsed.ok ? {} : parsed.errors),
-      ...(fileProblem ? { document: fileProblem } : {}),
-    });
-  const input = parsed.data;
-
-  const vacancy = db.select().from(vacancies).where(eq(vacancies.id, input.vacancyId)).get();
-  const closed = vacancyRefusal(vacancy, input.vacancyId, context.today);
-  if (closed) return closed;
-  const key = cityKey(input.country, input.cityName);
-  const duplicate = duplicateRefusal(db, input.vacancyId, key);
-  if (duplicate) return duplicate;
+  const checked = checkNomination(db, form, Number(form.vacancyId), context.today);
+  if (!checked.ok) return checked;
+  const { input, key } = checked.value;
 
   // The file is written before the synchronous transaction and removed again if it fails.
   const documentFile = hasDocument(form.document) ? storeDocument(context.dataDir, form.document.data) : null;

@@ -3,19 +3,17 @@
 // already nominated by someone else (409), and invalid fields (422, nothing changed).
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { type NominationStatus, nominations, vacancies } from '../../db/schema.js';
+import { type NominationStatus, nominations } from '../../db/schema.js';
 import type { IsoDate } from '../../domain/dates.js';
-import { cityKey } from '../../domain/eligibility.js';
-import { type ActionResult, done, invalid, refused } from '../../lib/action-result.js';
-import { parseForm } from '../../lib/forms.js';
+import { type ActionResult, done, refused } from '../../lib/action-result.js';
 import { actorOf } from '../audit/actor.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { SessionUser } from '../auth/sessions.js';
 import { queueMail } from '../mail/outbox.js';
-import { documentProblem, hasDocument, removeDocument, storeDocument } from './documents.js';
-import { type NominationFormValues, nominationSchema } from './nomination-form.js';
+import { hasDocument, removeDocument, storeDocument } from './documents.js';
+import type { NominationFormValues } from './nomination-form.js';
 import { nominationById, recordStatusChange } from './queries.js';
-import { duplicateRefusal, isUniqueViolation, submissionMail, vacancyRefusal } from './submit-nomination.js';
+import { checkNomination, duplicateRefusal, isUniqueViolation, submissionMail } from './submit-nomination.js';
 
 export function updateNomination(
   db: Db,
@@ -30,24 +28,9 @@ export function updateNomination(
   if (existing.status !== 'draft')
     return refused(409, `Nomination ${nominationId} is ${existing.status}; only a draft can be edited.`);
 
-  const parsed = parseForm(nominationSchema(context.today, form.intent), {
-    ...form,
-    vacancyId: existing.vacancyId,
-  });
-  const fileProblem = documentProblem(form.document);
-  if (!parsed.ok || fileProblem)
-    return invalid({
-      ...(parsed.ok ? {} : parsed.errors),
-      ...(fileProblem ? { document: fileProblem } : {}),
-    });
-  const input = parsed.data;
-
-  const vacancy = db.select().from(vacancies).where(eq(vacancies.id, existing.vacancyId)).get();
-  const closed = vacancyRefusal(vacancy, existing.vacancyId, context.today);
-  if (closed) return closed;
-  const key = cityKey(input.country, input.cityName);
-  const duplicate = duplicateRefusal(db, existing.vacancyId, key, nominationId);
-  if (duplicate) return duplicate;
+  const checked = checkNomination(db, form, existing.vacancyId, context.today, nominationId);
+  if (!checked.ok) return checked;
+  const { input, key } = checked.value;
 
   const newDocument = hasDocument(form.document) ? storeDocument(context.dataDir, form.document.data) : null;
   const status: NominationStatus = form.intent === 'draft' ? 'draft' : 'submitted';

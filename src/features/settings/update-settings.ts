@@ -12,12 +12,19 @@ import type { Actor } from '../audit/audit-log.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { getSettings, saveSettings } from './settings.js';
 
+const blankAsMissing = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+// A blank field is refused, never read as 0 (which would quietly switch a rule off).
 const wholeNumber = (label: string, min: number, max: number) =>
-  z.coerce
-    .number({ error: `Enter ${label} as a whole number.` })
-    .int(`Enter ${label} as a whole number.`)
-    .min(min, `${label[0]!.toUpperCase()}${label.slice(1)} must be at least ${min}.`)
-    .max(max, `${label[0]!.toUpperCase()}${label.slice(1)} must be at most ${max}.`);
+  z.preprocess(
+    blankAsMissing,
+    z.coerce
+      .number({ error: `Enter ${label} as a whole number.` })
+      .int(`Enter ${label} as a whole number.`)
+      .min(min, `${label[0]!.toUpperCase()}${label.slice(1)} must be at least ${min}.`)
+      .max(max, `${label[0]!.toUpperCase()}${label.slice(1)} must be at most ${max}.`),
+  );
 
 const diversityForm = z.object({
   maxSeatsPerRegion: wholeNumber('the maximum seats per region', 1, 30),
@@ -68,7 +75,11 @@ export function updateDiversitySettings(db: Db, body: unknown, actor: Actor, now
 const boardForm = z.object({
   boardSize: wholeNumber('the board size', 3, 30),
   termLengthMonths: wholeNumber('the term length', 1, 72),
-  termLimit: z.union([z.literal('').transform(() => null), wholeNumber('the term limit', 1, 10)]),
+  // Blank means no limit.
+  termLimit: z.preprocess(
+    (value) => (blankAsMissing(value) === undefined ? null : value),
+    wholeNumber('the term limit', 1, 10).nullable(),
+  ),
   alertThresholdsDays: z
     .string({ error: 'Enter the alert thresholds.' })
     .trim()
@@ -97,6 +108,12 @@ export function updateBoardSettings(db: Db, body: unknown, actor: Actor, now: Da
 
   return db.transaction((tx) => {
     const before = getSettings(tx);
+    const { maxSeatsPerRegion, minRegions, minSecondaryCities } = before.diversity;
+    if (Math.max(maxSeatsPerRegion, minRegions, minSecondaryCities) > changes.boardSize) {
+      return invalid({
+        boardSize: `The diversity rules count up to ${Math.max(maxSeatsPerRegion, minRegions, minSecondaryCities)} seats; lower them before shrinking the board to ${changes.boardSize}.`,
+      });
+    }
     const existing = tx.select().from(seats).orderBy(asc(seats.number)).all();
     if (changes.boardSize < existing.length) {
       const removable = existing.filter((seat) => seat.number > changes.boardSize);

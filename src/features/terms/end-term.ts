@@ -1,7 +1,7 @@
 // Ends a term early (secretariat): the member leaves the board (a former member can no longer
 // vote) and the seat's vacancy is recorded, opened at once when a nomination deadline is given.
 // Refuses an unknown term (404), a term already over (409), a bad date or reason (422).
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { terms, vacancies } from '../../db/schema.js';
@@ -66,12 +66,24 @@ export function endTerm(
   const { reason, nominationDeadline } = parsed.data;
 
   return db.transaction((tx) => {
-    const existing = unfinishedVacancyOnSeat(tx, term.seatId);
-    if (existing && existing.status !== 'upcoming' && existing.status !== 'open') {
+    // The vacancy this term's end already has (upcoming, open, further along, or even filled by a
+    // successor recorded ahead) is brought forward; otherwise the seat gets a new one.
+    const existing =
+      tx
+        .select()
+        .from(vacancies)
+        .where(and(eq(vacancies.termId, termId), ne(vacancies.status, 'cancelled')))
+        .get() ?? unfinishedVacancyOnSeat(tx, term.seatId);
+    if (existing && existing.termId !== termId) {
       return refused(
         409,
-        `Seat ${term.seatId} already has a vacancy in state ${existing.status}; end the term after that vacancy is settled.`,
+        `Seat ${term.seatId} already has vacancy ${existing.id} (${existing.status}) for another term; settle it before ending this term.`,
       );
+    }
+    if (nominationDeadline && existing && existing.status !== 'upcoming' && existing.status !== 'open') {
+      return invalid({
+        nominationDeadline: `Nominations for this seat were already opened (vacancy ${existing.id} is ${existing.status}); leave the deadline empty.`,
+      });
     }
     // Checked again inside the transaction: two secretaries ending the same term at once.
     const ended = tx

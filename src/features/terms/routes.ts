@@ -4,7 +4,7 @@ import { seats, terms, users } from '../../db/schema.js';
 import { COUNTRIES } from '../../domain/countries.js';
 import { addDays, addMonths, daysBetween, isIsoDate, todayIso } from '../../domain/dates.js';
 import { MIGRATION_CONTEXTS, TERM_END_REASONS } from '../../domain/reference.js';
-import { mandateEndsFirst, vacancyClusters } from '../../domain/terms.js';
+import { daysLeft, effectiveEnd, mandateEndsFirst, vacancyClusters } from '../../domain/terms.js';
 import { formBody } from '../../lib/forms.js';
 import { HttpError } from '../../plugins/errors.js';
 import { actorOf } from '../audit/actor.js';
@@ -13,7 +13,7 @@ import { getSettings } from '../settings/settings.js';
 import { unfinishedVacancies } from '../vacancies/queries.js';
 import { syncVacancies } from '../vacancies/sync-vacancies.js';
 import { endTerm } from './end-term.js';
-import { asTermSpan, seatOverview, termsWithCities } from './queries.js';
+import { asTermSpan, seatOverview, type TermRow, termsWithCities } from './queries.js';
 import { readStartTermForm, startTerm } from './start-term.js';
 import { buildTimeline } from './timeline.js';
 
@@ -62,6 +62,14 @@ export default async function termRoutes(app: FastifyInstance) {
         diversity: boardDiversityOn(app.db, on),
         onDateInvalid: Boolean(request.query.on) && on !== request.query.on,
         daysBetween,
+        termFacts: (row: TermRow) => {
+          const span = asTermSpan(row);
+          return {
+            daysLeft: daysLeft(span, day),
+            endsOn: effectiveEnd(span),
+            forecastEarly: mandateEndsFirst(span),
+          };
+        },
         settings: getSettings(app.db),
       });
     },

@@ -46,10 +46,18 @@ export const startTermForm = z
     startsOn: isoDate('Enter the start date as YYYY-MM-DD.'),
     mandateEndsOn: isoDate('Enter the mandate end as YYYY-MM-DD.').optional(),
   })
-  .refine((form) => !form.mandateEndsOn || compareIsoDates(form.mandateEndsOn, form.startsOn) > 0, {
-    path: ['mandateEndsOn'],
-    message: 'The mayoral mandate must end after the term starts.',
-  });
+  // Zod runs this even when a date above failed its own check, so compare real dates only.
+  .refine(
+    (form) =>
+      !form.mandateEndsOn ||
+      !isIsoDate(form.mandateEndsOn) ||
+      !isIsoDate(form.startsOn) ||
+      compareIsoDates(form.mandateEndsOn, form.startsOn) > 0,
+    {
+      path: ['mandateEndsOn'],
+      message: 'The mayoral mandate must end after the term starts.',
+    },
+  );
 
 /** The raw form, with checkboxes and optional selects turned into what the schema expects. */
 export function readStartTermForm(body: unknown) {
