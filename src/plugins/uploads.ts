@@ -7,18 +7,18 @@ import fp from 'fastify-plugin';
 import { MAX_DOCUMENT_BYTES } from '../features/nominations/documents.js';
 
 async function readFilePart(part: MultipartFile & { value?: unknown }) {
-  try {
-    part.value = { filename: part.filename, data: await part.toBuffer() };
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw error;
-    part.value = { filename: part.filename, tooLarge: true };
-  }
+  const data = await part.toBuffer();
+  // With throwFileSizeLimit off, an oversized file arrives cut at the limit and marked truncated.
+  part.value = part.file.truncated
+    ? { filename: part.filename, tooLarge: true }
+    : { filename: part.filename, data };
 }
 
 export default fp(async function uploads(app: FastifyInstance) {
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
     onFile: readFilePart,
+    throwFileSizeLimit: false,
     limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1, fields: 60, fieldSize: 64 * 1024, parts: 61 },
   });
 });

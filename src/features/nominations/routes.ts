@@ -6,9 +6,10 @@ import { COUNTRIES, regionOf } from '../../domain/countries.js';
 import { todayIso } from '../../domain/dates.js';
 import { MIGRATION_CONTEXTS } from '../../domain/reference.js';
 import { toCsv } from '../../lib/csv.js';
-import type { FieldErrors } from '../../lib/forms.js';
+import { type FieldErrors, formBody } from '../../lib/forms.js';
 import { HttpError, notFound } from '../../plugins/errors.js';
 import { vacancyById } from '../vacancies/queries.js';
+import { renderVacancyPage } from '../vacancies/routes.js';
 import { documentPath, downloadName } from './documents.js';
 import { MAX_STATEMENT_LENGTH, type NominationFormValues, readNominationForm } from './nomination-form.js';
 import { canSeeNomination, nominationById, nominationHistory, nominationList } from './queries.js';
@@ -248,8 +249,10 @@ export default async function nominationRoutes(app: FastifyInstance) {
       }
       if (!result.ok) {
         if (refusal) throw new HttpError(409, refusal);
-        reply.flash(Object.values(errors).join(' '), 'error');
-        return reply.seeOther(`/vacancies/${nomination!.vacancyId}#nomination-${nominationId}`);
+        return renderVacancyPage(app, request, reply, vacancyById(app.db, nomination!.vacancyId)!, {
+          status: 422,
+          review: { nominationId, values: formBody(request.body), errors },
+        });
       }
       reply.flash(`Nomination ${nominationId} is now ${result.value.status}.`);
       return reply.seeOther(`/vacancies/${nomination!.vacancyId}#nomination-${nominationId}`);

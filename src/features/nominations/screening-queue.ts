@@ -33,10 +33,7 @@ export function screeningQueue(
   filters: QueueFilters,
   today: IsoDate,
 ) {
-  // Drafts are their nominators' own until submitted.
-  const all = nominationList(db, viewer, vacancy.id)
-    .map((row) => row.nomination)
-    .filter((nomination) => nomination.status !== 'draft');
+  const all = nominationList(db, viewer, vacancy.id).map((row) => row.nomination);
   const screenings = screenNominations(db, vacancy, all, today);
   const status =
     filters.status && all.some((n) => n.status === filters.status)

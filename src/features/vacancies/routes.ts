@@ -12,6 +12,47 @@ import { openVacancy } from './open-vacancy.js';
 import { openVacancies, unfinishedVacancies, type VacancyRow, vacancyById } from './queries.js';
 import { syncVacancies } from './sync-vacancies.js';
 
+/**
+ * The vacancy page: its seat and dates, and the candidates the viewer may see. A refused form on
+ * it (opening nominations, a screening decision) re-renders it with the messages in place.
+ */
+export function renderVacancyPage(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  row: VacancyRow,
+  form: {
+    values?: FormValues;
+    errors?: FieldErrors;
+    status?: number;
+    review?: { nominationId: number; values: FormValues; errors: FieldErrors };
+  },
+) {
+  const viewer = request.viewer!;
+  const today = todayIso(app.clock());
+  const seesCandidates = permissions.screenNominations(viewer) || permissions.reviewShortlist(viewer);
+  const queue = seesCandidates
+    ? screeningQueue(app.db, viewer, row.vacancy, request.query as QueueFilters, today)
+    : null;
+  return reply.page(
+    'vacancies/show',
+    {
+      title: `Seat ${row.seatNumber} vacancy`,
+      row,
+      today,
+      daysBetween,
+      values: form.values ?? {},
+      errors: form.errors ?? {},
+      review: form.review ?? null,
+      queue,
+      regions: REGIONS,
+      contexts: MIGRATION_CONTEXTS,
+      sorts: QUEUE_SORTS,
+    },
+    form.status ?? 200,
+  );
+}
+
 export default async function vacancyRoutes(app: FastifyInstance) {
   const today = () => todayIso(app.clock());
   const upcomingHorizonDays = () => Math.max(...getSettings(app.db).alertThresholdsDays);
@@ -41,37 +82,6 @@ export default async function vacancyRoutes(app: FastifyInstance) {
     );
   }
 
-  function vacancyPage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    row: VacancyRow,
-    values: FormValues,
-    errors: FieldErrors,
-    status = 200,
-  ) {
-    const viewer = request.viewer!;
-    const seesCandidates = permissions.screenNominations(viewer) || permissions.reviewShortlist(viewer);
-    const queue = seesCandidates
-      ? screeningQueue(app.db, viewer, row.vacancy, request.query as QueueFilters, today())
-      : null;
-    return reply.page(
-      'vacancies/show',
-      {
-        title: `Seat ${row.seatNumber} vacancy`,
-        row,
-        today: today(),
-        daysBetween,
-        values,
-        errors,
-        queue,
-        regions: REGIONS,
-        contexts: MIGRATION_CONTEXTS,
-        sorts: QUEUE_SORTS,
-      },
-      status,
-    );
-  }
-
   app.get('/vacancies', { preHandler: app.requirePermission('viewVacancies') }, async (request, reply) => {
     syncVacancies(app.db, today(), app.clock());
     return listPage(request, reply, {}, {});
@@ -86,7 +96,7 @@ export default async function vacancyRoutes(app: FastifyInstance) {
       // Only the secretariat sees vacancies that are not open for nominations.
       if (!row || (!permissions.manageVacancies(request.viewer!) && row.vacancy.status !== 'open'))
         throw notFound();
-      return vacancyPage(request, reply, row, {}, {});
+      return renderVacancyPage(app, request, reply, row, {});
     },
   );
 
@@ -96,7 +106,12 @@ export default async function vacancyRoutes(app: FastifyInstance) {
       if (result.status !== 422) throw new HttpError(result.status, result.message);
       const values = formBody(request.body);
       const existing = vacancyById(app.db, Number(values.vacancyId));
-      if (existing) return vacancyPage(request, reply, existing, values, result.errors, 422);
+      if (existing)
+        return renderVacancyPage(app, request, reply, existing, {
+          values,
+          errors: result.errors,
+          status: 422,
+        });
       return listPage(request, reply, values, result.errors, 422);
     }
     reply.flash('Nominations are open.');
