@@ -10,4 +10,13 @@ document.addEventListener('DOMContentLoaded', () => {
     field.addEventListener('input', update);
     update();
   }
+
+  // The region a country belongs to, shown as soon as the country is chosen.
+  for (const output of document.querySelectorAll('[data-region-for]')) {
+    const select = document.getElementById(output.dataset.regionFor);
+    if (!select) continue;
+    select.addEventListener('change', () => {
+      output.textContent = select.selectedOptions[0]?.dataset.region || '—';
+    });
+  }
 });

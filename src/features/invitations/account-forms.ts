@@ -1,7 +1,7 @@
 // The forms that bring a nominator in: the secretariat's invitation and the public request.
 // Both name a person and their city; the request also says what the person does at the city.
 import { z } from 'zod';
-import { COUNTRIES, countryByCode } from '../../domain/countries.js';
+import { countryByCode } from '../../domain/countries.js';
 
 function requiredText(missing: string) {
   return z.string({ error: missing }).trim().min(1, missing).max(200, 'Use at most 200 characters.');
@@ -38,8 +38,3 @@ export const accountRequestForm = z.object({
   roleAtCity: requiredText('Say what you do at the city, such as “Mayor”.'),
 });
 export type AccountRequestInput = z.infer<typeof accountRequestForm>;
-
-/** Every ISO 3166-1 country, by English name, for the country <select>. */
-export const COUNTRY_OPTIONS: ReadonlyArray<{ code: string; name: string }> = [...COUNTRIES]
-  .sort((a, b) => a.name.localeCompare(b.name, 'en'))
-  .map((entry) => ({ code: entry.iso2, name: entry.name }));

@@ -1,11 +1,11 @@
 // Bringing nominators in: the secretariat's accounts page (invitations, re-sent links, the
 // request queue), the public request form, and the page where an invited person sets a password.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { COUNTRIES } from '../../domain/countries.js';
 import type { FieldErrors, FormValues } from '../../lib/forms.js';
 import { notFound } from '../../plugins/errors.js';
 import { acceptAccountRequest } from './accept-account-request.js';
 import { acceptInvitation } from './accept-invitation.js';
-import { COUNTRY_OPTIONS } from './account-forms.js';
 import { listAccounts, pendingAccountRequests } from './accounts-overview.js';
 import { declineAccountRequest } from './decline-account-request.js';
 import { findUsableInvitation, INVITATION_VALID_DAYS } from './invitation-token.js';
@@ -39,7 +39,7 @@ export default async function invitationRoutes(app: FastifyInstance) {
         title: 'Accounts',
         accounts: listAccounts(app.db, now),
         requests: pendingAccountRequests(app.db),
-        countries: COUNTRY_OPTIONS,
+        countries: COUNTRIES,
         values: invite.values,
         errors: invite.errors,
         validDays: INVITATION_VALID_DAYS,
@@ -128,7 +128,7 @@ export default async function invitationRoutes(app: FastifyInstance) {
   function requestPage(reply: FastifyReply, values: FormValues, errors: FieldErrors, statusCode = 200) {
     return reply.page(
       'invitations/request-account',
-      { title: 'Request a nominator account', countries: COUNTRY_OPTIONS, values, errors },
+      { title: 'Request a nominator account', countries: COUNTRIES, values, errors },
       statusCode,
     );
   }

@@ -37,7 +37,7 @@ describe('requesting a nominator account', () => {
     for (const field of ['name', 'email', 'cityName', 'country', 'roleAtCity']) {
       expect(page.text).toContain(`<label for="${field}">`);
     }
-    expect(page.text).toContain('<option value="UY">Uruguay</option>');
+    expect(page.text).toMatch(/<option value="UY"[^>]*>Uruguay — Latin America &amp; Caribbean<\/option>/);
   });
 
   it('stores the request as pending, mails the secretariat and thanks the requester', async () => {

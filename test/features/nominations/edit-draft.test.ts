@@ -38,7 +38,7 @@ describe('editing and submitting a draft (its nominator)', () => {
     expect(response.status).toBe(200);
     expect(response.text).toContain(`action="/nominations/${draftId}"`);
     expect(response.text).toContain('value="Carlos Fernando Galán"');
-    expect(response.text).toContain('<option value="CO" selected>');
+    expect(response.text).toMatch(/<option value="CO"[^>]* selected>/);
     expect(response.text).toContain('name="migrationContexts" value="transit" checked');
     expect(response.text).not.toContain('name="consent" checked');
   });
