@@ -1,7 +1,7 @@
 // The forms that bring a nominator in: the secretariat's invitation and the public request.
 // Both name a person and their city; the request also says what the person does at the city.
 import { z } from 'zod';
-import { countryByCode } from '../../domain/countries.js';
+import { cityNameField, countryField } from '../../lib/city-fields.js';
 
 function requiredText(missing: string) {
   return z.string({ error: missing }).trim().min(1, missing).max(200, 'Use at most 200 characters.');
@@ -15,26 +15,19 @@ const email = z
   .max(254, 'That e-mail address is too long.')
   .pipe(z.email('Enter a valid e-mail address, such as name@city.gov.'));
 
-const country = z
-  .string({ error: 'Choose the city’s country.' })
-  .trim()
-  .toUpperCase()
-  .min(1, 'Choose the city’s country.')
-  .refine((code) => Boolean(countryByCode(code)), 'Choose a country from the list.');
-
 export const inviteNominatorForm = z.object({
   name: requiredText('Enter the person’s name.'),
   email,
-  cityName: requiredText('Enter the city’s name.'),
-  country,
+  cityName: cityNameField,
+  country: countryField,
 });
 export type InviteNominatorInput = z.infer<typeof inviteNominatorForm>;
 
 export const accountRequestForm = z.object({
   name: requiredText('Enter your name.'),
   email,
-  cityName: requiredText('Enter your city’s name.'),
-  country,
+  cityName: cityNameField,
+  country: countryField,
   roleAtCity: requiredText('Say what you do at the city, such as “Mayor”.'),
 });
 export type AccountRequestInput = z.infer<typeof accountRequestForm>;

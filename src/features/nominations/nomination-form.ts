@@ -1,9 +1,8 @@
 // The nomination form (CONTRACT.md fields): one schema, per-field messages. A draft may be saved
 // without the nominee's consent; submitting needs it.
 import { z } from 'zod';
-import { countryByCode } from '../../domain/countries.js';
 import { compareIsoDates, type IsoDate, isIsoDate } from '../../domain/dates.js';
-import { MIGRATION_CONTEXTS } from '../../domain/reference.js';
+import { cityNameField, countryField, migrationContextsField } from '../../lib/city-fields.js';
 import { asList, type FormValues, formBody } from '../../lib/forms.js';
 import { isUploadedFile, type UploadedFile } from './documents.js';
 
@@ -18,15 +17,9 @@ export function nominationSchema(today: IsoDate, intent: 'draft' | 'submit') {
     nomineeName: text('Enter the nominee’s name.', 200),
     nomineeTitle: text('Enter the nominee’s title, e.g. Mayor of Montevideo.', 200),
     nomineeEmail: z.email('Enter the nominee’s e-mail address, such as mayor@city.gov.').max(254),
-    cityName: text('Enter the city.', 200),
-    country: z
-      .string({ error: 'Choose the country.' })
-      .trim()
-      .toUpperCase()
-      .refine((code) => Boolean(countryByCode(code)), 'Choose the country from the list.'),
-    migrationContexts: z
-      .array(z.enum(MIGRATION_CONTEXTS, { error: 'Choose migration contexts from the list.' }))
-      .min(1, 'Choose at least one migration context.'),
+    cityName: cityNameField,
+    country: countryField,
+    migrationContexts: migrationContextsField,
     secondaryCity: z.boolean(),
     mandateEndsOn: z
       .string({ error: 'Enter the date the mayoral mandate ends.' })

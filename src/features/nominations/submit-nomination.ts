@@ -103,6 +103,23 @@ export function checkNomination(
   return duplicateRefusal(db, vacancyId, key, exceptId) ?? done({ input: parsed.data, key });
 }
 
+/** The columns a nomination's form fills, as stored (text as typed; e-mail lower-cased). */
+export function nominationColumns(input: NominationInput, key: string) {
+  return {
+    nomineeName: input.nomineeName,
+    nomineeTitle: input.nomineeTitle,
+    nomineeEmail: input.nomineeEmail.toLowerCase(),
+    cityName: input.cityName,
+    country: input.country,
+    cityKey: key,
+    contexts: input.migrationContexts,
+    secondaryCity: input.secondaryCity,
+    mandateEndsOn: input.mandateEndsOn,
+    statement: input.statement,
+    consent: input.consent,
+  };
+}
+
 export function submitNomination(
   db: Db,
   user: SessionUser,
@@ -123,17 +140,7 @@ export function submitNomination(
         .values({
           vacancyId: input.vacancyId,
           nominatedBy: user.id,
-          nomineeName: input.nomineeName,
-          nomineeTitle: input.nomineeTitle,
-          nomineeEmail: input.nomineeEmail.toLowerCase(),
-          cityName: input.cityName,
-          country: input.country,
-          cityKey: key,
-          contexts: input.migrationContexts,
-          secondaryCity: input.secondaryCity,
-          mandateEndsOn: input.mandateEndsOn,
-          statement: input.statement,
-          consent: input.consent,
+          ...nominationColumns(input, key),
           documentFile,
           documentName: documentFile ? form.document!.filename : null,
           documentSize: documentFile ? form.document!.data!.length : null,

@@ -13,7 +13,13 @@ import { queueMail } from '../mail/outbox.js';
 import { hasDocument, removeDocument, storeDocument } from './documents.js';
 import type { NominationFormValues } from './nomination-form.js';
 import { nominationById, recordStatusChange } from './queries.js';
-import { checkNomination, duplicateRefusal, isUniqueViolation, submissionMail } from './submit-nomination.js';
+import {
+  checkNomination,
+  duplicateRefusal,
+  isUniqueViolation,
+  nominationColumns,
+  submissionMail,
+} from './submit-nomination.js';
 
 export function updateNomination(
   db: Db,
@@ -39,17 +45,7 @@ export function updateNomination(
       const changed = tx
         .update(nominations)
         .set({
-          nomineeName: input.nomineeName,
-          nomineeTitle: input.nomineeTitle,
-          nomineeEmail: input.nomineeEmail.toLowerCase(),
-          cityName: input.cityName,
-          country: input.country,
-          cityKey: key,
-          contexts: input.migrationContexts,
-          secondaryCity: input.secondaryCity,
-          mandateEndsOn: input.mandateEndsOn,
-          statement: input.statement,
-          consent: input.consent,
+          ...nominationColumns(input, key),
           ...(newDocument
             ? {
                 documentFile: newDocument,

@@ -5,12 +5,11 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { cities, seats, terms, users, vacancies } from '../../db/schema.js';
-import { countryByCode } from '../../domain/countries.js';
 import { compareIsoDates, isIsoDate } from '../../domain/dates.js';
 import { cityKey } from '../../domain/eligibility.js';
-import { MIGRATION_CONTEXTS } from '../../domain/reference.js';
 import { findOverlap, nextTermNumber, reachesTermLimit, termEndsOn } from '../../domain/terms.js';
 import { type ActionResult, done, invalid } from '../../lib/action-result.js';
+import { cityNameField, countryField, migrationContextsField } from '../../lib/city-fields.js';
 import { asList, formBody, parseForm } from '../../lib/forms.js';
 import { findOrCreateCity } from '../accounts/create-user.js';
 import type { Actor } from '../audit/audit-log.js';
@@ -28,19 +27,9 @@ export const startTermForm = z
       .trim()
       .min(1, 'Enter the member’s name.')
       .max(200, 'Use at most 200 characters.'),
-    cityName: z
-      .string({ error: 'Enter the city.' })
-      .trim()
-      .min(1, 'Enter the city.')
-      .max(200, 'Use at most 200 characters.'),
-    country: z
-      .string({ error: 'Choose the country.' })
-      .trim()
-      .toUpperCase()
-      .refine((code) => Boolean(countryByCode(code)), 'Choose the country from the list.'),
-    migrationContexts: z
-      .array(z.enum(MIGRATION_CONTEXTS, { error: 'Choose contexts from the list.' }))
-      .min(1, 'Choose at least one migration context.'),
+    cityName: cityNameField,
+    country: countryField,
+    migrationContexts: migrationContextsField,
     secondaryCity: z.boolean(),
     userId: z.coerce.number().int().positive().optional(),
     startsOn: isoDate('Enter the start date as YYYY-MM-DD.'),
