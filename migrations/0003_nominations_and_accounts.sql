@@ -68,5 +68,5 @@ CREATE TABLE `nominations` (
 	FOREIGN KEY (`nominated_by`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `nominations_city_per_vacancy` ON `nominations` (`vacancy_id`,`city_key`) WHERE status <> 'withdrawn';--> statement-breakpoint
+CREATE UNIQUE INDEX `nominations_city_per_vacancy` ON `nominations` (`vacancy_id`,`city_key`) WHERE status NOT IN ('draft', 'withdrawn');--> statement-breakpoint
 CREATE INDEX `nominations_nominated_by` ON `nominations` (`nominated_by`);

@@ -22,6 +22,12 @@ export function openDatabase(databasePath: string): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle({ client: sqlite, schema }) as Db;
+  // Every write transaction takes the write lock at BEGIN (IMMEDIATE): a transaction that reads
+  // first (the audit chain's last hash, a state check) then writes would otherwise fail with
+  // SQLITE_BUSY when the CLI or a job writes at the same moment.
+  const deferred = db.transaction.bind(db);
+  db.transaction = ((run, config) =>
+    deferred(run, { behavior: 'immediate', ...config })) as Db['transaction'];
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return db;
 }

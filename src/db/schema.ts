@@ -233,11 +233,11 @@ export const nominations = sqliteTable(
     updatedAt: text('updated_at'),
   },
   (table) => [
-    // A city is nominated at most once per vacancy (a withdrawn nomination no longer counts);
-    // the index makes this hold even for two submissions at the same instant.
+    // A city is nominated at most once per vacancy: drafts (private, unfinished) and withdrawn
+    // nominations do not count. The index makes this hold for two submissions at the same instant.
     uniqueIndex('nominations_city_per_vacancy')
       .on(table.vacancyId, table.cityKey)
-      .where(sql`status <> 'withdrawn'`),
+      .where(sql`status NOT IN ('draft', 'withdrawn')`),
     index('nominations_nominated_by').on(table.nominatedBy),
   ],
 );
@@ -286,7 +286,11 @@ export const accountRequests = sqliteTable(
     cityName: text('city_name').notNull(),
     country: text('country').notNull(),
     roleAtCity: text('role_at_city').notNull(),
-    status: text('status').$type<'pending' | 'accepted' | 'declined'>().notNull().default('pending'),
+    /** `duplicate`: a repeat for an e-mail already known, kept only so that it counts towards the limit. */
+    status: text('status')
+      .$type<'pending' | 'accepted' | 'declined' | 'duplicate'>()
+      .notNull()
+      .default('pending'),
     decidedBy: integer('decided_by').references(() => users.id),
     decidedAt: text('decided_at'),
     clientAddress: text('client_address').notNull(),

@@ -30,7 +30,21 @@ export function asList(value: unknown): string[] {
   return (Array.isArray(value) ? value : [value]).map(String);
 }
 
-/** A local path to return to after login; anything else (another host, //evil) becomes '/'. */
+/**
+ * A local path to return to after login; anything else becomes '/'. Browsers drop tabs and
+ * newlines from URLs and read a backslash as a slash, so '/\t/evil.example' would leave the site:
+ * the path is resolved against a dummy origin and must stay on it, with no control characters.
+ */
 export function safeLocalPath(value: unknown): string {
-  return typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : '/';
+  const hasControlOrBackslash = (text: string) =>
+    [...text].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f || ch === '\\');
+  if (typeof value !== 'string' || !value.startsWith('/') || hasControlOrBackslash(value)) return '/';
+  try {
+    const base = 'http://local.invalid';
+    const url = new URL(value, base);
+    const path = `${url.pathname}${url.search}`;
+    return url.origin === base && !path.startsWith('//') ? path : '/';
+  } catch {
+    return '/';
+  }
 }

@@ -23,7 +23,7 @@ declare module 'fastify' {
     session: ValidSession | null;
   }
   interface FastifyReply {
-    setSessionCookie(token: string, expiresAt: number): FastifyReply;
+    setSessionCookie(token: string): FastifyReply;
     clearSessionCookie(): FastifyReply;
   }
   interface FastifyInstance {
@@ -50,14 +50,15 @@ export default fp(async function sessionsPlugin(app: FastifyInstance) {
   app.decorateRequest('viewer', null);
   app.decorateRequest('session', null);
 
-  app.decorateReply('setSessionCookie', function (this: FastifyReply, token: string, expiresAt: number) {
+  app.decorateReply('setSessionCookie', function (this: FastifyReply, token: string) {
     this.setCookie(cookieName, token, {
       httpOnly: true,
       sameSite: 'lax',
       path: '/',
       secure: app.config.production,
-      // The browser keeps it at most until the absolute cap; the server enforces idle expiry.
-      maxAge: Math.floor(Math.min(SESSION_ABSOLUTE_MS, expiresAt - app.clock().getTime()) / 1000),
+      // It is set when a session starts, so its life is the session's absolute cap; the idle
+      // expiry slides on the server, which the cookie need not know about.
+      maxAge: Math.floor(SESSION_ABSOLUTE_MS / 1000),
     });
     return this;
   });

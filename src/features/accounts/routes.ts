@@ -27,9 +27,24 @@ export default async function accountRoutes(app: FastifyInstance) {
         currentPassword: text('currentPassword'),
         newPassword: text('newPassword'),
         confirmPassword: text('confirmPassword'),
+        clientAddress: request.ip,
       },
       app.clock(),
     );
+    if (!result.ok && 'throttled' in result) {
+      reply.header('retry-after', String(result.retryAfterSeconds));
+      return reply.page(
+        'accounts/account',
+        {
+          title: 'Your account',
+          city: cityOf(user.cityId),
+          errors: {
+            currentPassword: 'Too many wrong passwords: for your security, try again in a few minutes.',
+          },
+        },
+        429,
+      );
+    }
     if (!result.ok) {
       return reply.page(
         'accounts/account',
@@ -37,7 +52,7 @@ export default async function accountRoutes(app: FastifyInstance) {
         422,
       );
     }
-    reply.setSessionCookie(result.token, result.expiresAt);
+    reply.setSessionCookie(result.token);
     reply.flash('Your password is changed. Every other session of yours has been logged out.');
     return reply.seeOther('/account');
   });

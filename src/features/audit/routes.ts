@@ -16,7 +16,24 @@ interface AuditQuery {
   page?: string;
 }
 
-function auditFilter(query: AuditQuery): { where: SQL | undefined; filters: AuditQuery } {
+/** A repeated query parameter arrives as an array: the first value counts. */
+function firstValues(raw: Record<string, unknown>): AuditQuery {
+  const first = (value: unknown) => {
+    const one = Array.isArray(value) ? value[0] : value;
+    return typeof one === 'string' ? one : undefined;
+  };
+  return {
+    action: first(raw.action),
+    actor: first(raw.actor),
+    subject: first(raw.subject),
+    from: first(raw.from),
+    to: first(raw.to),
+    page: first(raw.page),
+  };
+}
+
+function auditFilter(raw: Record<string, unknown>): { where: SQL | undefined; filters: AuditQuery } {
+  const query = firstValues(raw);
   const conditions: SQL[] = [];
   const filters: AuditQuery = {};
   if (query.action) {
@@ -45,12 +62,15 @@ function auditFilter(query: AuditQuery): { where: SQL | undefined; filters: Audi
 }
 
 export default async function auditRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: AuditQuery }>(
+  app.get<{ Querystring: Record<string, unknown> }>(
     '/audit',
     { preHandler: app.requirePermission('viewAudit') },
     async (request, reply) => {
       const { where, filters } = auditFilter(request.query);
-      const page = Math.max(1, Number.parseInt(request.query.page ?? '1', 10) || 1);
+      const page = Math.min(
+        100_000,
+        Math.max(1, Number.parseInt(firstValues(request.query).page ?? '1', 10) || 1),
+      );
       const entries = app.db
         .select()
         .from(auditLog)
@@ -82,7 +102,7 @@ export default async function auditRoutes(app: FastifyInstance) {
     },
   );
 
-  app.get<{ Querystring: AuditQuery }>(
+  app.get<{ Querystring: Record<string, unknown> }>(
     '/audit.csv',
     { preHandler: app.requirePermission('viewAudit') },
     async (request, reply) => {

@@ -6,12 +6,12 @@ import type { Db } from '../../db/client.js';
 import { users } from '../../db/schema.js';
 import { actorOf } from '../audit/actor.js';
 import { recordAudit } from '../audit/audit-log.js';
-import { checkLoginThrottle, recordLoginFailure } from './login-throttle.js';
+import { checkLoginThrottle, forgetLoginAttempt, recordLoginAttempt } from './login-throttle.js';
 import { verifyAgainstDecoy, verifyPassword } from './passwords.js';
 import { createSession, invalidateSession } from './sessions.js';
 
 export type LogInResult =
-  | { ok: true; token: string; expiresAt: number }
+  | { ok: true; token: string }
   | { ok: false; reason: 'wrong_credentials' }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
@@ -25,19 +25,19 @@ export async function logIn(
   if (!throttle.allowed)
     return { ok: false, reason: 'throttled', retryAfterSeconds: throttle.retryAfterSeconds };
 
+  const attemptId = recordLoginAttempt(db, email, input.clientAddress, now.getTime());
+
   const user = db.select().from(users).where(eq(users.email, email)).get();
   const passwordMatches =
     user?.passwordHash && !user.disabled
       ? await verifyPassword(user.passwordHash, input.password)
       : await verifyAgainstDecoy(input.password);
-  if (!user || !passwordMatches) {
-    recordLoginFailure(db, email, input.clientAddress, now.getTime());
-    return { ok: false, reason: 'wrong_credentials' };
-  }
+  if (!user || !passwordMatches) return { ok: false, reason: 'wrong_credentials' };
 
   return db.transaction((tx) => {
+    forgetLoginAttempt(tx, attemptId);
     if (input.previousSessionId) invalidateSession(tx, input.previousSessionId);
-    const { token, session } = createSession(tx, user.id, now.getTime());
+    const { token } = createSession(tx, user.id, now.getTime());
     recordAudit(tx, {
       actor: actorOf(user),
       action: 'auth.login',
@@ -45,6 +45,6 @@ export async function logIn(
       subjectId: user.id,
       at: now,
     });
-    return { ok: true as const, token, expiresAt: session.expiresAt };
+    return { ok: true as const, token };
   });
 }

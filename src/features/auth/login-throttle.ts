@@ -2,7 +2,7 @@
 // whatever address the attempts come from. Per client address: a generous cap, so that a city
 // hall behind one address is never locked out by its colleagues. Successful logins never count.
 import { and, count, eq, gt, lt } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Db, Tx } from '../../db/client.js';
 import { loginFailures } from '../../db/schema.js';
 
 export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
@@ -52,11 +52,24 @@ export function checkLoginThrottle(
   return { allowed: true };
 }
 
-export function recordLoginFailure(db: Db, email: string, clientAddress: string, now: number): void {
-  db.transaction((tx) => {
-    tx.insert(loginFailures).values({ email, clientAddress, at: now }).run();
+/**
+ * Counts an attempt as failed before its password is checked, so that attempts running in
+ * parallel (each awaiting argon2) cannot slip past the limit; a success takes it back.
+ */
+export function recordLoginAttempt(db: Db, email: string, clientAddress: string, now: number): number {
+  return db.transaction((tx) => {
     tx.delete(loginFailures)
       .where(lt(loginFailures.at, now - THROTTLE_WINDOW_MS))
       .run();
+    return tx
+      .insert(loginFailures)
+      .values({ email, clientAddress, at: now })
+      .returning({ id: loginFailures.id })
+      .get().id;
   });
+}
+
+/** A successful login never counts towards a lock-out. */
+export function forgetLoginAttempt(db: Db | Tx, attemptId: number): void {
+  db.delete(loginFailures).where(eq(loginFailures.id, attemptId)).run();
 }

@@ -74,7 +74,7 @@ export default async function authRoutes(app: FastifyInstance) {
         401,
       );
     }
-    reply.setSessionCookie(result.token, result.expiresAt);
+    reply.setSessionCookie(result.token);
     return reply.seeOther(next);
   });
 

@@ -11,18 +11,17 @@ export default async function boardRoutes(app: FastifyInstance) {
     const today = todayIso(app.clock());
     const members = sittingMembers(app.db, today);
     const { boardSize } = getSettings(app.db);
-    const occupied = new Set(members.map((member) => member.seatNumber));
     const openSeats = openVacancies(app.db);
-    const vacantSeats = allSeats(app.db)
-      .filter((seat) => !occupied.has(seat.number))
-      .map((seat) => ({
-        number: seat.number,
-        openVacancy: openSeats.find((row) => row.seatNumber === seat.number)?.vacancy ?? null,
-      }));
+    // Every seat in order: its member, or that it is vacant (and open for nominations until when).
+    const seatRows = allSeats(app.db).map((seat) => ({
+      number: seat.number,
+      member: members.find((member) => member.seatNumber === seat.number) ?? null,
+      openVacancy: openSeats.find((row) => row.seatNumber === seat.number)?.vacancy ?? null,
+    }));
     return reply.page('board/page', {
       title: 'The Leadership Board',
       members,
-      vacantSeats,
+      seatRows,
       boardSize,
       bars: compositionBars(members),
       today,

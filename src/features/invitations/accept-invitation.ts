@@ -12,7 +12,7 @@ import { createSession, invalidateSession } from '../auth/sessions.js';
 import { findUsableInvitation, revokeOpenInvitations } from './invitation-token.js';
 
 export type AcceptInvitationResult =
-  | { ok: true; token: string; expiresAt: number; displayName: string }
+  | { ok: true; token: string; displayName: string }
   | { ok: false; reason: 'invalid_link' }
   | { ok: false; reason: 'invalid_password'; errors: FieldErrors };
 
@@ -61,7 +61,7 @@ export async function acceptInvitation(
     tx.update(users).set({ passwordHash }).where(eq(users.id, invitation.userId)).run();
     revokeOpenInvitations(tx, invitation.userId, now);
     if (options.previousSessionId) invalidateSession(tx, options.previousSessionId);
-    const { token: sessionToken, session } = createSession(tx, invitation.userId, now.getTime());
+    const { token: sessionToken } = createSession(tx, invitation.userId, now.getTime());
     recordAudit(tx, {
       actor: actorOf({ id: invitation.userId, email: invitation.email }),
       action: 'account.activate',
@@ -73,7 +73,6 @@ export async function acceptInvitation(
     return {
       ok: true as const,
       token: sessionToken,
-      expiresAt: session.expiresAt,
       displayName: invitation.displayName,
     };
   });

@@ -1,5 +1,7 @@
-// Invitation links: a random token travels only in the e-mail; the database keeps its SHA-256, so
-// a copy of the database cannot activate anyone's account. A link lives 7 days and works once.
+// Invitation links: a random token travels in the e-mail; the invitations table keeps only its
+// SHA-256. A link lives 7 days and works once. Until the outbox is delivered, the mail's body
+// (with the link) waits in the outbox table: the delivery job (alerts milestone) must blank
+// delivered bodies, so that a backup cannot activate anyone's account.
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { and, eq, gt, isNull } from 'drizzle-orm';

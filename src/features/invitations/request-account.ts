@@ -1,6 +1,8 @@
 // Records a public request for a nominator account and mails the secretariat. Anyone may ask, 5
 // times an hour per address (then 429). An e-mail with an account or a pending request gets the
-// same answer but is not stored again: the form must not reveal which addresses have accounts.
+// same answer and no second request for the secretariat, only a `duplicate` row that counts
+// towards the limit like any attempt: neither the answer nor the limit reveals which addresses
+// have accounts.
 import { and, asc, count, eq, gt } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { accountRequests, users } from '../../db/schema.js';
@@ -73,7 +75,12 @@ export function requestAccount(
       .from(accountRequests)
       .where(and(eq(accountRequests.email, input.email), eq(accountRequests.status, 'pending')))
       .get();
-    if (alreadyPending || accountExists(tx, input.email)) return;
+    if (alreadyPending || accountExists(tx, input.email)) {
+      tx.insert(accountRequests)
+        .values({ ...input, status: 'duplicate', clientAddress, createdAt: now.toISOString() })
+        .run();
+      return;
+    }
     const { id } = tx
       .insert(accountRequests)
       .values({

@@ -120,7 +120,7 @@ export default async function invitationRoutes(app: FastifyInstance) {
         422,
       );
     }
-    reply.setSessionCookie(result.token, result.expiresAt);
+    reply.setSessionCookie(result.token);
     reply.flash(`Welcome, ${result.displayName}. Your password is set and you are logged in.`);
     return reply.seeOther('/');
   });

@@ -26,7 +26,8 @@ export function queueMail(tx: Tx | Db, message: MailMessage, now: Date = new Dat
   tx.insert(outbox)
     .values({
       recipient: message.to.toLowerCase(),
-      subject: message.subject,
+      // Subjects carry names people typed: a line break there would forge mail headers.
+      subject: message.subject.replace(/[\r\n]+/g, ' ').slice(0, 250),
       textBody: message.text,
       htmlBody: message.html ?? textToHtml(message.text),
       nextAttemptAt: now.toISOString(),

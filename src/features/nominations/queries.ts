@@ -1,6 +1,6 @@
 // Who sees which nomination (DESIGN.md): a nominator their own; the secretariat all; board
 // members and partners the shortlisted ones (and, after the ballot, its candidates' outcomes).
-import { and, asc, desc, eq, inArray, ne, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import {
   type NominationStatus,
@@ -20,14 +20,14 @@ export type NominationRecord = typeof nominations.$inferSelect;
 
 export function canSeeNomination(viewer: Viewer, nomination: NominationRecord): boolean {
   if (nomination.nominatedBy === viewer.id) return true;
-  // A draft stays its nominator's own until it is submitted, even from the secretariat.
-  if (nomination.status === 'draft') return false;
+  // A nomination never submitted (a draft, or a draft withdrawn) stays its nominator's own.
+  if (nomination.submittedAt === null) return false;
   if (permissions.screenNominations(viewer)) return true;
   return permissions.reviewShortlist(viewer) && SHORTLIST_STATUSES.includes(nomination.status);
 }
 
 function visibleTo(viewer: Viewer): SQL | undefined {
-  if (permissions.screenNominations(viewer)) return ne(nominations.status, 'draft');
+  if (permissions.screenNominations(viewer)) return isNotNull(nominations.submittedAt);
   if (permissions.submitNominations(viewer)) return eq(nominations.nominatedBy, viewer.id);
   if (permissions.reviewShortlist(viewer)) return inArray(nominations.status, SHORTLIST_STATUSES);
   return eq(nominations.id, -1);

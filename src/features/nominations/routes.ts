@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { users, vacancies } from '../../db/schema.js';
+import { cities, users, vacancies } from '../../db/schema.js';
 import { COUNTRIES, regionOf } from '../../domain/countries.js';
 import { todayIso } from '../../domain/dates.js';
 import { MIGRATION_CONTEXTS } from '../../domain/reference.js';
@@ -26,6 +26,19 @@ function idParam(request: FastifyRequest<{ Params: { id: string } }>): number {
 }
 
 export default async function nominationRoutes(app: FastifyInstance) {
+  /** A nominator nominates for their own city: the form starts with it filled in. */
+  function ownCityValues(cityId: number | null) {
+    const city = cityId ? app.db.select().from(cities).where(eq(cities.id, cityId)).get() : undefined;
+    return city
+      ? {
+          cityName: city.name,
+          country: city.country,
+          migrationContexts: city.contexts,
+          secondaryCity: city.secondaryCity,
+        }
+      : {};
+  }
+
   const today = () => todayIso(app.clock());
   const context = () => ({
     now: app.clock(),
@@ -84,15 +97,22 @@ export default async function nominationRoutes(app: FastifyInstance) {
       const vacancy = Number.isInteger(vacancyId)
         ? app.db.select().from(vacancies).where(eq(vacancies.id, vacancyId)).get()
         : undefined;
+      // Nominators see open vacancies only; one that is not (yet) open does not exist for them.
+      if (!vacancy || (vacancy.status !== 'open' && vacancy.status !== 'screening'))
+        throw notFound(
+          'There is no such vacancy open for nominations. Choose one from the list of open vacancies.',
+        );
       const refusal = vacancyRefusal(vacancy, vacancyId, today());
-      if (refusal?.status === 404)
-        throw notFound('There is no such vacancy. Choose one from the list of open vacancies.');
+      if (refusal) throw new HttpError(refusal.status, refusal.message);
       return formPage(reply, {
         vacancyId,
-        values: { migrationContexts: [], statement: '', nomineeTitle: '' },
+        values: {
+          migrationContexts: [],
+          statement: '',
+          nomineeTitle: '',
+          ...ownCityValues(request.user!.cityId),
+        },
         errors: {},
-        status: refusal ? 409 : 200,
-        refusal: refusal?.message,
       });
     },
   );
@@ -224,6 +244,8 @@ export default async function nominationRoutes(app: FastifyInstance) {
     { preHandler: app.requirePermission('screenNominations') },
     async (request, reply) => {
       const nominationId = idParam(request);
+      const visible = nominationById(app.db, nominationId);
+      if (!visible || !canSeeNomination(request.viewer!, visible)) throw notFound();
       const result = reviewNomination(
         app.db,
         request.user!,

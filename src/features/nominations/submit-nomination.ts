@@ -1,9 +1,9 @@
 // Creates a nomination (nominator) for an open vacancy, as a draft or submitted. Refuses a
 // vacancy that is not open or past its deadline (409), a second nomination of the same city
 // for the vacancy (409, naming the existing one), and invalid fields (422, nothing stored).
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, ne, notInArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { type NominationStatus, nominations, vacancies } from '../../db/schema.js';
+import { cities, type NominationStatus, nominations, vacancies } from '../../db/schema.js';
 import type { IsoDate } from '../../domain/dates.js';
 import { cityKey } from '../../domain/eligibility.js';
 import { type ActionResult, done, invalid, refused } from '../../lib/action-result.js';
@@ -21,9 +21,12 @@ export function vacancyRefusal(
   vacancyId: number,
   today: IsoDate,
 ) {
-  if (!vacancy) return refused(404, `There is no vacancy ${vacancyId}.`);
+  // To nominators a vacancy not yet opened (or cancelled) does not exist, as on /vacancies.
+  if (!vacancy || vacancy.status === 'upcoming' || vacancy.status === 'cancelled') {
+    return refused(404, `There is no vacancy ${vacancyId} open for nominations.`);
+  }
   if (vacancy.status !== 'open')
-    return refused(409, `Vacancy ${vacancyId} is not open for nominations (it is ${vacancy.status}).`);
+    return refused(409, `Nominations for vacancy ${vacancyId} are closed (it is in ${vacancy.status}).`);
   if (vacancy.nominationDeadline && vacancy.nominationDeadline < today) {
     return refused(409, `Nominations for vacancy ${vacancyId} closed on ${vacancy.nominationDeadline}.`);
   }
@@ -43,7 +46,7 @@ export function duplicateRefusal(db: Pick<Db, 'select'>, vacancyId: number, key:
       and(
         eq(nominations.vacancyId, vacancyId),
         eq(nominations.cityKey, key),
-        ne(nominations.status, 'withdrawn'),
+        notInArray(nominations.status, ['draft', 'withdrawn']),
         exceptId ? ne(nominations.id, exceptId) : undefined,
       ),
     )
@@ -83,6 +86,7 @@ export function submissionMail(
  */
 export function checkNomination(
   db: Db,
+  user: SessionUser,
   form: NominationFormValues,
   vacancyId: number,
   today: IsoDate,
@@ -100,6 +104,15 @@ export function checkNomination(
   const closed = vacancyRefusal(vacancy, vacancyId, today);
   if (closed) return closed;
   const key = cityKey(parsed.data.country, parsed.data.cityName);
+  // Cities nominate their own mayors: a nominator speaks for their city only.
+  const ownCity = user.cityId ? db.select().from(cities).where(eq(cities.id, user.cityId)).get() : undefined;
+  if (!ownCity || ownCity.cityKey !== key) {
+    return invalid({
+      cityName: ownCity
+        ? `You nominate for your own city, ${ownCity.name} (${ownCity.country}). Ask the secretariat if your account names the wrong city.`
+        : 'Your account is not linked to a city; ask the secretariat to link it before nominating.',
+    });
+  }
   return duplicateRefusal(db, vacancyId, key, exceptId) ?? done({ input: parsed.data, key });
 }
 
@@ -126,7 +139,7 @@ export function submitNomination(
   form: NominationFormValues,
   context: { now: Date; today: IsoDate; dataDir: string; origin: string },
 ): ActionResult<{ nominationId: number; status: NominationStatus }> {
-  const checked = checkNomination(db, form, Number(form.vacancyId), context.today);
+  const checked = checkNomination(db, user, form, Number(form.vacancyId), context.today);
   if (!checked.ok) return checked;
   const { input, key } = checked.value;
 
@@ -156,13 +169,17 @@ export function submitNomination(
         action: status === 'draft' ? 'nomination.draft' : 'nomination.submit',
         subjectType: 'nomination',
         subjectId: id,
-        details: {
-          vacancyId: input.vacancyId,
-          nominee: input.nomineeName,
-          city: input.cityName,
-          country: input.country,
-          document: Boolean(documentFile),
-        },
+        // A draft is private to its nominator: its audit entry names only the vacancy.
+        details:
+          status === 'draft'
+            ? { vacancyId: input.vacancyId }
+            : {
+                vacancyId: input.vacancyId,
+                nominee: input.nomineeName,
+                city: input.cityName,
+                country: input.country,
+                document: Boolean(documentFile),
+              },
         at: context.now,
       });
       if (status === 'submitted')

@@ -34,7 +34,7 @@ export function updateNomination(
   if (existing.status !== 'draft')
     return refused(409, `Nomination ${nominationId} is ${existing.status}; only a draft can be edited.`);
 
-  const checked = checkNomination(db, form, existing.vacancyId, context.today, nominationId);
+  const checked = checkNomination(db, user, form, existing.vacancyId, context.today, nominationId);
   if (!checked.ok) return checked;
   const { input, key } = checked.value;
 
@@ -74,12 +74,16 @@ export function updateNomination(
         action: status === 'submitted' ? 'nomination.submit' : 'nomination.edit',
         subjectType: 'nomination',
         subjectId: nominationId,
-        details: {
-          nominee: input.nomineeName,
-          city: input.cityName,
-          country: input.country,
-          newDocument: Boolean(newDocument),
-        },
+        // An edited draft stays private: its audit entry names nothing of the nominee.
+        details:
+          status === 'submitted'
+            ? {
+                nominee: input.nomineeName,
+                city: input.cityName,
+                country: input.country,
+                newDocument: Boolean(newDocument),
+              }
+            : { vacancyId: existing.vacancyId },
         at: context.now,
       });
       if (status === 'submitted')

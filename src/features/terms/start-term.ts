@@ -1,10 +1,10 @@
 // Records a new term on a seat by hand (secretariat), for records and renewals; ballots start
 // terms too. Refuses overlapping terms (one active term per seat), a member at the term limit,
 // a city already holding another seat at the time, and bad dates (422, beside the field).
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
-import { cities, seats, terms, users, vacancies } from '../../db/schema.js';
+import { cities, nominations, seats, terms, users, vacancies } from '../../db/schema.js';
 import { compareIsoDates, isIsoDate } from '../../domain/dates.js';
 import { cityKey } from '../../domain/eligibility.js';
 import { findOverlap, nextTermNumber, reachesTermLimit, termEndsOn } from '../../domain/terms.js';
@@ -15,9 +15,19 @@ import { findOrCreateCity } from '../accounts/create-user.js';
 import type { Actor } from '../audit/audit-log.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { getSettings } from '../settings/settings.js';
+import { unfinishedVacancyOnSeat } from '../vacancies/queries.js';
 import { asTermSpan, memberKey, termsWithCities } from './queries.js';
 
-const isoDate = (message: string) => z.string({ error: message }).trim().refine(isIsoDate, message);
+// A board's records span decades, not millennia: a year far off is a typing mistake.
+const isoDate = (message: string) =>
+  z
+    .string({ error: message })
+    .trim()
+    .refine(isIsoDate, message)
+    .refine(
+      (date) => !isIsoDate(date) || (date >= '1950-01-01' && date <= '2200-12-31'),
+      'Enter a date between 1950 and 2200.',
+    );
 
 export const startTermForm = z
   .object({
@@ -103,6 +113,27 @@ export function startTerm(db: Db, body: unknown, actor: Actor, now: Date): Actio
       });
     }
 
+    // A term recorded by hand for a seat awaiting a successor fills that vacancy, unless cities
+    // have nominated for it: then the successor is chosen by the board's ballot, not by hand.
+    const waiting = unfinishedVacancyOnSeat(tx, input.seatId);
+    if (waiting && compareIsoDates(waiting.freeOn, input.startsOn) <= 0) {
+      const inProgress =
+        tx
+          .select({ n: count() })
+          .from(nominations)
+          .where(
+            and(
+              eq(nominations.vacancyId, waiting.id),
+              inArray(nominations.status, ['submitted', 'eligible', 'ineligible', 'shortlisted']),
+            ),
+          )
+          .get()?.n ?? 0;
+      if (waiting.status === 'balloting' || inProgress > 0) {
+        return invalid({
+          seatId: `Seat ${seat.number}'s vacancy ${waiting.id} ${waiting.status === 'balloting' ? 'is in a ballot' : `has ${inProgress} nomination${inProgress === 1 ? '' : 's'} in progress`}; its successor is chosen by the board's ballot, not recorded by hand.`,
+        });
+      }
+    }
     const cityId = findOrCreateCity(tx, input.country, input.cityName);
     tx.update(cities)
       .set({ contexts: input.migrationContexts, secondaryCity: input.secondaryCity })
@@ -139,12 +170,6 @@ export function startTerm(db: Db, body: unknown, actor: Actor, now: Date): Actio
       at: now,
     });
 
-    // A term recorded by hand for a seat awaiting a successor fills that vacancy.
-    const waiting = tx
-      .select()
-      .from(vacancies)
-      .where(and(eq(vacancies.seatId, input.seatId), inArray(vacancies.status, ['upcoming', 'open'])))
-      .get();
     if (waiting && compareIsoDates(waiting.freeOn, input.startsOn) <= 0) {
       tx.update(vacancies)
         .set({ status: 'filled', filledByTermId: termId })

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { VacancyStatus } from '../../db/schema.js';
 import { daysBetween, todayIso } from '../../domain/dates.js';
 import { MIGRATION_CONTEXTS, REGIONS } from '../../domain/reference.js';
 import { type FieldErrors, type FormValues, formBody } from '../../lib/forms.js';
 import { HttpError, notFound } from '../../plugins/errors.js';
 import { actorOf } from '../audit/actor.js';
-import { permissions } from '../auth/permissions.js';
+import { permissions, type Viewer } from '../auth/permissions.js';
 import { QUEUE_SORTS, type QueueFilters, screeningQueue } from '../nominations/screening-queue.js';
 import { getSettings } from '../settings/settings.js';
 import { allSeats } from '../terms/queries.js';
@@ -53,6 +54,16 @@ export function renderVacancyPage(
   );
 }
 
+/**
+ * The secretariat sees every vacancy; board members and partners follow one from its opening
+ * through screening to the ballot (the shortlist is decided then); nominators see open ones.
+ */
+function canSeeVacancy(viewer: Viewer, status: VacancyStatus): boolean {
+  if (permissions.manageVacancies(viewer)) return true;
+  if (permissions.reviewShortlist(viewer)) return ['open', 'screening', 'balloting'].includes(status);
+  return status === 'open';
+}
+
 export default async function vacancyRoutes(app: FastifyInstance) {
   const today = () => todayIso(app.clock());
   const upcomingHorizonDays = () => Math.max(...getSettings(app.db).alertThresholdsDays);
@@ -93,9 +104,7 @@ export default async function vacancyRoutes(app: FastifyInstance) {
     async (request, reply) => {
       syncVacancies(app.db, today(), app.clock());
       const row = vacancyById(app.db, Number(request.params.id));
-      // Only the secretariat sees vacancies that are not open for nominations.
-      if (!row || (!permissions.manageVacancies(request.viewer!) && row.vacancy.status !== 'open'))
-        throw notFound();
+      if (!row || !canSeeVacancy(request.viewer!, row.vacancy.status)) throw notFound();
       return renderVacancyPage(app, request, reply, row, {});
     },
   );

@@ -6,7 +6,7 @@ import {
   MAX_FAILURES_PER_ADDRESS,
   THROTTLE_WINDOW_MS,
 } from '../../../src/features/auth/login-throttle.js';
-import { DEMO_PASSWORD, makeTestApp, ORIGIN, type TestApp } from '../../helpers/app.js';
+import { client, DEMO_PASSWORD, makeTestApp, ORIGIN, type TestApp } from '../../helpers/app.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -29,6 +29,36 @@ describe('login throttling', () => {
     const blocked = await attempt(email, DEMO_PASSWORD);
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('holds under parallel attempts: of 30 wrong passwords sent at once, at most 10 are checked (401), the rest cooled down (429)', async () => {
+    const email = demoEmail('mayor.bristol');
+    const responses = await Promise.all(Array.from({ length: 30 }, () => attempt(email, 'wrong-password')));
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(MAX_FAILURES_PER_ACCOUNT);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(
+      30 - MAX_FAILURES_PER_ACCOUNT,
+    );
+    expect((await attempt(email, DEMO_PASSWORD)).status).toBe(429);
+  });
+
+  it('counts wrong current passwords at /account/password towards the same per-account throttle: after 10, 429 there and at /login', async () => {
+    const email = demoEmail('nominator.montevideo');
+    const browser = client(t);
+    await browser.logIn(email);
+    const change = (currentPassword: string) =>
+      browser.post('/account/password', {
+        currentPassword,
+        newPassword: 'a-new-long-passphrase',
+        confirmPassword: 'a-new-long-passphrase',
+      });
+    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i += 1)
+      expect((await change(`wrong-password-${i}`)).status).toBe(422);
+    const blocked = await change(DEMO_PASSWORD);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await attempt(email, DEMO_PASSWORD)).status).toBe(429);
   });
 
   it('ignores X-Forwarded-For when counting failures on an account', async () => {

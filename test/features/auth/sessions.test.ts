@@ -55,6 +55,37 @@ describe('logging in', () => {
     expect(response.text).toContain('id="password-error"');
   });
 
+  it('sends a logged-in visitor of /login on to a path of this site only: never to another host', async () => {
+    const browser = client(t);
+    await browser.logIn(demoEmail('secretariat'));
+    const local = await browser.get('/login?next=%2Fnominations%3Fpage%3D2');
+    expect(local.status).toBe(303);
+    expect(local.headers.location).toBe('/nominations?page=2');
+    for (const next of [
+      '/%09/evil.example/x',
+      '//evil.example',
+      '/%5Cevil.example',
+      'https://evil.example/x',
+    ]) {
+      const response = await browser.get(`/login?next=${next}`);
+      expect(response.status, next).toBe(303);
+      expect(response.headers.location, next).toBe('/');
+    }
+  });
+
+  it('redirects after logging in to a path of this site only: next=//evil.example goes to /', async () => {
+    const post = (next: string) =>
+      client(t).post('/login', { email: demoEmail('secretariat'), password: DEMO_PASSWORD, next });
+    const local = await post('/terms');
+    expect(local.status).toBe(303);
+    expect(local.headers.location).toBe('/terms');
+    for (const next of ['//evil.example', '/\t/evil.example/x', '/\\evil.example', 'https://evil.example']) {
+      const response = await post(next);
+      expect(response.status, next).toBe(303);
+      expect(response.headers.location, next).toBe('/');
+    }
+  });
+
   it('answers a JSON body with 422, never 500', async () => {
     const response = await supertest(t.app.server).post('/login').set('Origin', ORIGIN).send({ email: 1 });
     expect([400, 415, 422]).toContain(response.status);

@@ -62,7 +62,7 @@ describe('requesting a nominator account', () => {
     expect(audit[0]!.actorId).toBeNull();
   });
 
-  it('answers a second request for the same e-mail with the same thank-you, without storing it twice', async () => {
+  it('answers a second request for the same e-mail with the same thank-you, keeping it only as a duplicate: one pending request, no mail', async () => {
     const first = await client(t).post('/request-account', request({ email: 'twice@medellin.example' }));
     const mailsBefore = t.db.select().from(outbox).all().length;
     const second = await client(t).post(
@@ -70,19 +70,24 @@ describe('requesting a nominator account', () => {
       request({ email: 'TWICE@medellin.example', name: 'Someone else' }),
     );
     expect(second.status).toBe(first.status);
-    expect(requestsFor('twice@medellin.example')).toHaveLength(1);
+    expect(second.text).toContain('The council secretariat will review your request');
+    expect(requestsFor('twice@medellin.example').map((row) => row.status)).toEqual(['pending', 'duplicate']);
     expect(t.db.select().from(outbox).all().length).toBe(mailsBefore);
   });
 
-  it('does not reveal that an e-mail already has an account: same thank-you, nothing stored', async () => {
+  it('does not reveal that an e-mail already has an account: same thank-you, no pending request, only a duplicate row, no mail', async () => {
     const existing = demoEmail('nominator.zurich');
     const unknown = 'new.person@zurich.example';
+    const mailsBefore = t.db.select().from(outbox).all().length;
     const forExisting = await client(t).post('/request-account', request({ email: existing }));
+    expect(t.db.select().from(outbox).all().length).toBe(mailsBefore);
     const forUnknown = await client(t).post('/request-account', request({ email: unknown }));
     expect(forExisting.status).toBe(200);
     expect(withoutInput(forExisting.text, existing)).toBe(withoutInput(forUnknown.text, unknown));
-    expect(requestsFor(existing)).toHaveLength(0);
-    expect(requestsFor(unknown)).toHaveLength(1);
+    expect(requestsFor(existing).map((row) => row.status)).toEqual(['duplicate']);
+    expect(requestsFor(unknown).map((row) => row.status)).toEqual(['pending']);
+    const audited = t.db.select().from(auditLog).where(eq(auditLog.action, 'account.request')).all();
+    expect(audited.some((entry) => entry.details.includes(existing))).toBe(false);
   });
 
   it('refuses missing and malformed fields with 422, each beside its field, keeping the input and storing nothing', async () => {
@@ -121,6 +126,22 @@ describe('requesting a nominator account', () => {
     t.clock.advance(60 * 60 * 1000 + 1000);
     const later = await client(t).post('/request-account', request({ email: 'person6@city.example' }));
     expect(later.status).toBe(200);
+  });
+
+  it('counts a request for an e-mail that already has an account towards the limit like any other: the 6th gets 429 all the same', async () => {
+    for (let n = 1; n <= 4; n += 1) {
+      const response = await client(t).post('/request-account', request({ email: `fresh${n}@city.example` }));
+      expect(response.status).toBe(200);
+    }
+    const forExisting = await client(t).post(
+      '/request-account',
+      request({ email: demoEmail('nominator.montevideo') }),
+    );
+    expect(forExisting.status).toBe(200);
+    const sixth = await client(t).post('/request-account', request({ email: 'fresh6@city.example' }));
+    expect(sixth.status).toBe(429);
+    expect(sixth.text).toContain('Please try again in about 60 minutes');
+    expect(requestsFor('fresh6@city.example')).toHaveLength(0);
   });
 
   it('links to the form from the public home page and the login page', async () => {

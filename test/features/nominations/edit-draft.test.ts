@@ -19,6 +19,7 @@ import {
   postMultipart,
   uploadedFiles,
   userIdOf,
+  VACANCY,
 } from './nomination-records.js';
 
 describe('editing and submitting a draft (its nominator)', () => {
@@ -71,7 +72,7 @@ describe('editing and submitting a draft (its nominator)', () => {
     expect(mailTo(t, 'nominator.bogota')).toHaveLength(1);
   });
 
-  it('saves changes to a draft and keeps it a draft, without mail', async () => {
+  it('saves changes to a draft and keeps it a draft, audited naming only the vacancy, without mail', async () => {
     const response = await bogota.post(
       `/nominations/${draftId}`,
       bogotaForm({ statement: 'A second thought.', consent: undefined, intent: 'draft' }),
@@ -79,8 +80,22 @@ describe('editing and submitting a draft (its nominator)', () => {
     expect(response.status).toBe(303);
     expect(nominationRow(t, draftId)).toMatchObject({ status: 'draft', statement: 'A second thought.' });
     expect(historyOf(t, draftId)).toHaveLength(1);
-    expect(auditEntries(t, 'nomination.edit')).toHaveLength(1);
+    const [audit, ...moreAudits] = auditEntries(t, 'nomination.edit');
+    expect(moreAudits).toHaveLength(0);
+    expect(audit).toMatchObject({ subjectType: 'nomination', subjectId: String(draftId) });
+    expect(audit!.details).toEqual({ vacancyId: VACANCY.athens });
     expect(mailTo(t, 'nominator.bogota')).toHaveLength(0);
+  });
+
+  it('refuses to move the draft to another city (422 beside the city) and changes nothing', async () => {
+    const before = nominationState(t);
+    const response = await bogota.post(
+      `/nominations/${draftId}`,
+      bogotaForm({ cityName: 'Medellín', consent: undefined, intent: 'draft' }),
+    );
+    expect(response.status).toBe(422);
+    expect(fieldsWithErrors(response.text)).toEqual(['cityName']);
+    expect(nominationState(t)).toBe(before);
   });
 
   it('refuses to submit the draft without consent (422 beside consent) and changes nothing', async () => {
@@ -149,6 +164,15 @@ describe('editing and submitting a draft (its nominator)', () => {
 
   it('keeps a draft private to its nominator: the secretariat neither lists nor opens it', async () => {
     expect(listedNominationIds((await bogota.get('/nominations')).text)).toContain(draftId);
+    const secretariat = await logInAs(t, 'secretariat');
+    expect(listedNominationIds((await secretariat.get('/nominations')).text)).not.toContain(draftId);
+    expect((await secretariat.get(`/nominations/${draftId}`)).status).toBe(404);
+  });
+
+  it('keeps a draft private to its nominator once withdrawn, since it was never submitted', async () => {
+    expect((await bogota.post(`/nominations/${draftId}/withdraw`)).status).toBe(303);
+    expect(nominationRow(t, draftId)).toMatchObject({ status: 'withdrawn', submittedAt: null });
+    expect((await bogota.get(`/nominations/${draftId}`)).status).toBe(200);
     const secretariat = await logInAs(t, 'secretariat');
     expect(listedNominationIds((await secretariat.get('/nominations')).text)).not.toContain(draftId);
     expect((await secretariat.get(`/nominations/${draftId}`)).status).toBe(404);

@@ -96,10 +96,33 @@ describe('a supporting document (PDF) attached to a nomination', () => {
   });
 
   it('answers 404 for the document of a nomination that has none', async () => {
-    const { bogota } = await nominateWithLetter();
-    const without = await bogota.post('/nominations', bogotaForm({ cityName: 'Medellín' }));
+    const bogota = await logInAs(t, 'nominator.bogota');
+    // A draft without a letter beside the city's nomination with one (a draft is not its nomination).
+    const without = await bogota.post('/nominations', bogotaForm({ consent: undefined, intent: 'draft' }));
     expect(without.status).toBe(303);
+    await nominateWithLetter();
+    expect(uploadedFiles(t)).toHaveLength(1);
     expect((await bogota.get(`${without.headers.location}/document`)).status).toBe(404);
+  });
+
+  it('keeps the document of a draft from the secretariat (404) until the draft is submitted', async () => {
+    const bogota = await logInAs(t, 'nominator.bogota');
+    const draft = await postMultipart(
+      bogota,
+      '/nominations',
+      bogotaForm({ consent: undefined, intent: 'draft' }),
+      { data: PDF_BYTES },
+    );
+    expect(draft.status).toBe(303);
+    const id = idFromLocation(draft.headers.location);
+    expect((await bogota.get(`/nominations/${id}/document`)).status).toBe(200);
+    const secretariat = await logInAs(t, 'secretariat');
+    expect((await secretariat.get(`/nominations/${id}/document`)).status).toBe(404);
+
+    expect((await bogota.post(`/nominations/${id}`, bogotaForm())).status).toBe(303);
+    const response = await secretariat.get(`/nominations/${id}/document`).buffer(true).parse(asBuffer);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual(PDF_BYTES);
   });
 
   it('refuses a file that is not a PDF, whatever its name and claimed type (422 beside the document), storing nothing', async () => {
@@ -163,13 +186,26 @@ describe('a supporting document (PDF) attached to a nomination', () => {
 
   it('stores no file when the city is already nominated (409)', async () => {
     const bogota = await logInAs(t, 'nominator.bogota');
+    expect((await bogota.post('/nominations', bogotaForm())).status).toBe(303);
     const response = await postMultipart(
       bogota,
       '/nominations',
-      bogotaForm({ cityName: 'Zurich', country: 'CH' }),
+      bogotaForm({ nomineeName: 'Another Nominee' }),
       { data: PDF_BYTES },
     );
     expect(response.status).toBe(409);
+    expect(uploadedFiles(t)).toEqual([]);
+  });
+
+  it('stores no file when the city is not the nominator’s own (422 beside the city)', async () => {
+    const before = nominationState(t);
+    const bogota = await logInAs(t, 'nominator.bogota');
+    const response = await postMultipart(bogota, '/nominations', bogotaForm({ cityName: 'Medellín' }), {
+      data: PDF_BYTES,
+    });
+    expect(response.status).toBe(422);
+    expect(fieldsWithErrors(response.text)).toEqual(['cityName']);
+    expect(nominationState(t)).toBe(before);
     expect(uploadedFiles(t)).toEqual([]);
   });
 });

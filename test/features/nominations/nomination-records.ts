@@ -1,14 +1,14 @@
 // What the nomination route tests share: the demo's vacancies and nominations by name, a valid
-// nomination form (Bogota nominating its mayor for the Athens seat), a multipart post as the
-// nomination page sends it, and readers for what the actions write (rows, history, audit, mail,
-// uploaded files).
+// nomination form (Bogota nominating its mayor for the Athens seat), a second nominator of a demo
+// city (cities nominate only their own mayors), a multipart post as the nomination page sends it,
+// and readers for what the actions write (rows, history, audit, mail, uploaded files).
 import fs from 'node:fs';
 import path from 'node:path';
 import { asc, count, eq, like } from 'drizzle-orm';
-import { auditLog, nominationEvents, nominations, outbox, vacancies } from '../../../src/db/schema.js';
+import { auditLog, nominationEvents, nominations, outbox, users, vacancies } from '../../../src/db/schema.js';
 import { demoEmail } from '../../../src/db/seed-demo.js';
 import { addDays } from '../../../src/domain/dates.js';
-import { type client, ORIGIN, type TestApp } from '../../helpers/app.js';
+import { client, ORIGIN, type TestApp } from '../../helpers/app.js';
 import { TODAY } from '../terms/board-records.js';
 
 export {
@@ -50,6 +50,36 @@ export function bogotaForm(overrides: Record<string, string | string[] | undefin
     ...overrides,
   };
   return Object.fromEntries(Object.entries(form).filter(([, value]) => value !== undefined)) as Form;
+}
+
+/**
+ * Logs in a second nominator account of the same city as the demo account `localPart` (say
+ * `nominator.bogota`): a nominator may only nominate their own city, so two nominations of one city
+ * need two nominators of it. Made once per `colleague` number, with the demo password.
+ */
+export async function logInAsColleagueOf(t: TestApp, localPart: string, colleague = 1) {
+  const demo = t.db
+    .select()
+    .from(users)
+    .where(eq(users.email, demoEmail(localPart)))
+    .get();
+  if (!demo?.cityId) throw new Error(`The demo account ${localPart} has no city.`);
+  const email = demoEmail(`${localPart}.colleague${colleague}`);
+  if (!t.db.select().from(users).where(eq(users.email, email)).get()) {
+    t.db
+      .insert(users)
+      .values({
+        email,
+        displayName: `${demo.displayName} (colleague ${colleague})`,
+        role: 'nominator',
+        cityId: demo.cityId,
+        passwordHash: demo.passwordHash,
+      })
+      .run();
+  }
+  const browser = client(t);
+  await browser.logIn(email);
+  return browser;
 }
 
 export const PDF_BYTES = Buffer.from(

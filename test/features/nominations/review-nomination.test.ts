@@ -228,15 +228,32 @@ describe('who may screen, and when', () => {
     expect(nominationState(t)).toBe(before);
   });
 
-  it('refuses to screen a draft (409): it is still its nominator’s own', async () => {
+  it('answers 404 to screening a draft, as for a nomination that does not exist: it is still its nominator’s own', async () => {
     const bogota = await logInAs(t, 'nominator.bogota');
     const draft = await bogota.post('/nominations', bogotaForm({ consent: undefined, intent: 'draft' }));
     const id = idFromLocation(draft.headers.location);
     const before = nominationState(t);
+    const secretariat = await logInAs(t, 'secretariat');
+    const response = await secretariat.post(`/nominations/${id}/review`, { status: 'eligible' });
+    expect(response.status).toBe(404);
+    expect(response.text).not.toContain('Carlos Fernando Galán');
+    const htmx = await secretariat.post(`/nominations/${id}/review`, { status: 'eligible' }).set(HTMX);
+    expect(htmx.status).toBe(404);
+    expect(htmx.text).not.toContain('Carlos Fernando Galán');
+    expect(nominationState(t)).toBe(before);
+    expect(nominationRow(t, id)!.status).toBe('draft');
+  });
+
+  it('answers 404 to screening a draft withdrawn before it was ever submitted', async () => {
+    const bogota = await logInAs(t, 'nominator.bogota');
+    const draft = await bogota.post('/nominations', bogotaForm({ consent: undefined, intent: 'draft' }));
+    const id = idFromLocation(draft.headers.location);
+    expect((await bogota.post(`/nominations/${id}/withdraw`)).status).toBe(303);
+    const before = nominationState(t);
     const response = await (await logInAs(t, 'secretariat')).post(`/nominations/${id}/review`, {
       status: 'eligible',
     });
-    expect(response.status).toBe(409);
+    expect(response.status).toBe(404);
     expect(nominationState(t)).toBe(before);
   });
 

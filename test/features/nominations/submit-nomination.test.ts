@@ -1,8 +1,10 @@
+import { eq } from 'drizzle-orm';
 import supertest from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cities, users } from '../../../src/db/schema.js';
 import { COUNTRIES } from '../../../src/domain/countries.js';
 import { MIGRATION_CONTEXTS } from '../../../src/domain/reference.js';
-import { logInAs, makeTestApp, ORIGIN, type TestApp } from '../../helpers/app.js';
+import { client, logInAs, makeTestApp, ORIGIN, type TestApp } from '../../helpers/app.js';
 import {
   allNominations,
   auditEntries,
@@ -95,7 +97,7 @@ describe('submitting a nomination (nominator)', () => {
     expect(mailTo(t, 'nominator.bogota')).toHaveLength(1);
   });
 
-  it('saves a draft without the nominee’s consent: stored as a draft, audited as such, and no mail', async () => {
+  it('saves a draft without the nominee’s consent: stored as a draft, audited as such naming only the vacancy, and no mail', async () => {
     const bogota = await logInAs(t, 'nominator.bogota');
     const response = await bogota.post('/nominations', bogotaForm({ consent: undefined, intent: 'draft' }));
 
@@ -103,7 +105,11 @@ describe('submitting a nomination (nominator)', () => {
     const id = idFromLocation(response.headers.location);
     expect(nominationRow(t, id)).toMatchObject({ status: 'draft', consent: false, submittedAt: null });
     expect(historyOf(t, id).map((event) => [event.fromStatus, event.toStatus])).toEqual([[null, 'draft']]);
-    expect(auditEntries(t, 'nomination.draft')).toHaveLength(1);
+    // A draft is private to its nominator: its audit entry names the vacancy and nothing more.
+    const [audit, ...moreAudits] = auditEntries(t, 'nomination.draft');
+    expect(moreAudits).toHaveLength(0);
+    expect(audit).toMatchObject({ subjectType: 'nomination', subjectId: String(id) });
+    expect(audit!.details).toEqual({ vacancyId: VACANCY.athens });
     expect(auditEntries(t, 'nomination.submit')).toHaveLength(0);
     expect(mailTo(t, 'nominator.bogota')).toHaveLength(0);
   });
@@ -203,6 +209,83 @@ describe('a nomination with an invalid field is refused (422) with a message bes
   });
 });
 
+describe('cities nominate their own mayors', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeTestApp({ now: NOW });
+  });
+  afterAll(async () => t.close());
+
+  it('refuses a nomination for any city but the nominator’s own (422 beside the city), naming their city and storing nothing', async () => {
+    const bogota = await logInAs(t, 'nominator.bogota');
+    const others: Array<Record<string, string>> = [
+      { cityName: 'Medellín' },
+      { cityName: 'Zurich', country: 'CH' },
+      // The same name in another country is another city.
+      { cityName: 'Bogota', country: 'VE' },
+    ];
+    for (const overrides of others) {
+      const before = nominationState(t);
+      const response = await bogota.post('/nominations', bogotaForm(overrides));
+      const what = JSON.stringify(overrides);
+      expect(response.status, what).toBe(422);
+      expect(fieldsWithErrors(response.text), what).toEqual(['cityName']);
+      expect(fieldError(response.text, 'cityName'), what).toContain('your own city, Bogota (CO)');
+      expect(response.text, what).toContain(`value="${overrides.cityName}"`);
+      expect(nominationState(t), what).toBe(before);
+    }
+  });
+
+  it('refuses a draft for another city too (422 beside the city)', async () => {
+    const before = nominationState(t);
+    const response = await (await logInAs(t, 'nominator.bogota')).post(
+      '/nominations',
+      bogotaForm({ cityName: 'Medellín', consent: undefined, intent: 'draft' }),
+    );
+    expect(response.status).toBe(422);
+    expect(fieldsWithErrors(response.text)).toEqual(['cityName']);
+    expect(nominationState(t)).toBe(before);
+  });
+
+  it('refuses a nominator whose account is linked to no city (422 beside the city), storing nothing', async () => {
+    const bogotaAccount = t.db
+      .select()
+      .from(users)
+      .where(eq(users.id, userIdOf(t, 'nominator.bogota')))
+      .get()!;
+    t.db
+      .insert(users)
+      .values({
+        email: 'nominator.nowhere@demo.mmc.example',
+        displayName: 'A nominator without a city',
+        role: 'nominator',
+        cityId: null,
+        passwordHash: bogotaAccount.passwordHash,
+      })
+      .run();
+    const nowhere = client(t);
+    await nowhere.logIn('nominator.nowhere@demo.mmc.example');
+    const before = nominationState(t);
+    const response = await nowhere.post('/nominations', bogotaForm());
+    expect(response.status).toBe(422);
+    expect(fieldsWithErrors(response.text)).toEqual(['cityName']);
+    expect(fieldError(response.text, 'cityName')).toContain('not linked to a city');
+    expect(nominationState(t)).toBe(before);
+  });
+
+  it('accepts the nominator’s own city however it is typed', async () => {
+    const response = await (await logInAs(t, 'nominator.bogota')).post(
+      '/nominations',
+      bogotaForm({ cityName: ' BOGOTÁ ' }),
+    );
+    expect(response.status).toBe(303);
+    expect(nominationRow(t, idFromLocation(response.headers.location))).toMatchObject({
+      cityKey: 'CO:bogota',
+      status: 'submitted',
+    });
+  });
+});
+
 describe('nominating for a vacancy that is not open', () => {
   let t: TestApp;
   beforeEach(async () => {
@@ -210,12 +293,12 @@ describe('nominating for a vacancy that is not open', () => {
   });
   afterEach(async () => t.close());
 
-  it('refuses a nomination for an upcoming vacancy (409) and stores nothing', async () => {
+  it('answers a nomination for an upcoming vacancy 404, as if it did not exist (it is not open to nominators yet), and stores nothing', async () => {
     const before = nominationState(t);
     const bogota = await logInAs(t, 'nominator.bogota');
     const response = await bogota.post('/nominations', bogotaForm({ vacancyId: String(VACANCY.bristol) }));
-    expect(response.status).toBe(409);
-    expect(response.text).toContain(`Vacancy ${VACANCY.bristol} is not open for nominations`);
+    expect(response.status).toBe(404);
+    expect(response.text).toContain(`There is no vacancy ${VACANCY.bristol} open for nominations`);
     expect(nominationState(t)).toBe(before);
   });
 
@@ -240,6 +323,16 @@ describe('nominating for a vacancy that is not open', () => {
     expect(page.status).toBe(200);
     expect(textOf(page.text)).toContain('Seat 2 vacancy screening');
     expect(vacancyStatus(t, VACANCY.athens)).toBe('screening');
+  });
+
+  it('refuses the form once the deadline has passed (409): an error page, no form', async () => {
+    t.clock.advance(15 * DAY_MS);
+    const response = await (await logInAs(t, 'nominator.bogota')).get(
+      `/nominations/new?vacancyId=${VACANCY.athens}`,
+    );
+    expect(response.status).toBe(409);
+    expect(response.text).not.toContain('name="nomineeName"');
+    expect(response.text).not.toContain('action="/nominations"');
   });
 
   it('still accepts a nomination on the deadline day itself', async () => {
@@ -338,12 +431,40 @@ describe('the nomination form page', () => {
     expect(response.headers.location).toMatch(/^\/login/);
   });
 
-  it('says an upcoming vacancy is not open (409) and answers 404 for a vacancy that does not exist', async () => {
+  it('answers 404 for a vacancy not open to nominators (the upcoming one), as for one that does not exist', async () => {
     const bogota = await logInAs(t, 'nominator.bogota');
+    // Nominators do not see a vacancy before it opens, nor its page.
+    expect((await bogota.get(`/vacancies/${VACANCY.bristol}`)).status).toBe(404);
     const upcoming = await bogota.get(`/nominations/new?vacancyId=${VACANCY.bristol}`);
-    expect(upcoming.status).toBe(409);
-    expect(upcoming.text).toContain('is not open for nominations');
+    expect(upcoming.status).toBe(404);
+    expect(upcoming.text).not.toContain('name="nomineeName"');
     expect((await bogota.get('/nominations/new?vacancyId=999')).status).toBe(404);
     expect((await bogota.get('/nominations/new')).status).toBe(404);
+  });
+
+  it('starts with the nominator’s own city filled in: its name, country, contexts and secondary flag', async () => {
+    const zurich = await (await logInAs(t, 'nominator.zurich')).get(
+      `/nominations/new?vacancyId=${VACANCY.athens}`,
+    );
+    expect(zurich.status).toBe(200);
+    expect(zurich.text).toContain('id="cityName" name="cityName" type="text" value="Zurich"');
+    expect(zurich.text).toMatch(/<option value="CH"[^>]* selected>/);
+    expect(zurich.text).toContain('name="migrationContexts" value="destination" checked');
+    expect(zurich.text).not.toContain('name="migrationContexts" value="transit" checked');
+    expect(zurich.text).not.toContain('name="secondaryCity" checked');
+
+    t.db.update(cities).set({ secondaryCity: true }).where(eq(cities.cityKey, 'CO:bogota')).run();
+    const bogota = await (await logInAs(t, 'nominator.bogota')).get(
+      `/nominations/new?vacancyId=${VACANCY.athens}`,
+    );
+    expect(bogota.status).toBe(200);
+    expect(bogota.text).toContain('id="cityName" name="cityName" type="text" value="Bogota"');
+    expect(bogota.text).toMatch(/<option value="CO"[^>]* selected>/);
+    for (const context of ['destination', 'transit', 'internal_displacement'])
+      expect(bogota.text).toContain(`name="migrationContexts" value="${context}" checked`);
+    expect(bogota.text).toContain('name="secondaryCity" checked');
+    // The nominee's own answers are still to be given.
+    expect(bogota.text).toContain('id="nomineeName" name="nomineeName" type="text" value=""');
+    expect(bogota.text).not.toContain('name="consent" checked');
   });
 });

@@ -1,5 +1,7 @@
+import { eq } from 'drizzle-orm';
 import supertest from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { nominations, vacancies } from '../../../src/db/schema.js';
 import { addDays } from '../../../src/domain/dates.js';
 import { client, logInAs, makeTestApp, type TestApp } from '../../helpers/app.js';
 import {
@@ -30,6 +32,23 @@ const newAthensMember = (overrides: Record<string, string | string[]> = {}) => (
   mandateEndsOn: '2029-10-31',
   ...overrides,
 });
+
+/** The demo's open vacancy on the Athens seat. */
+const ATHENS_VACANCY = 1;
+
+/**
+ * Takes the demo's three submitted Athens nominations out of progress. While cities' nominations
+ * for a seat's vacancy are in progress, its successor is chosen by the board's ballot and a term
+ * on that seat cannot be recorded by hand; the tests of recording one on the Athens seat start
+ * from a vacancy nobody (any longer) competes for.
+ */
+function withdrawAthensNominations(t: TestApp) {
+  t.db
+    .update(nominations)
+    .set({ status: 'withdrawn' })
+    .where(eq(nominations.vacancyId, ATHENS_VACANCY))
+    .run();
+}
 
 const boardSettings = (overrides: Record<string, string> = {}) => ({
   boardSize: '8',
@@ -66,10 +85,11 @@ describe('recording a term (secretariat)', () => {
   let t: TestApp;
   beforeEach(async () => {
     t = await makeTestApp({ now: NOW });
+    withdrawAthensNominations(t);
   });
   afterEach(async () => t.close());
 
-  it('records a new Athens member on the vacant seat from today: 24 months, term 1, the Athens vacancy filled, audited', async () => {
+  it('records a new Athens member on the vacant seat from today, with no nomination for it in progress: 24 months, term 1, the Athens vacancy filled, audited', async () => {
     const [athensVacancy] = vacanciesOnSeat(t, SEAT.athens);
     const secretariat = await logInAs(t, 'secretariat');
     const response = await secretariat.post('/terms', newAthensMember());
@@ -148,6 +168,54 @@ describe('recording a term (secretariat)', () => {
     ).toBe(303);
     expect((await secretariat.post('/terms', newAthensMember())).status).toBe(303);
     expect(termOf(t, 'Athens').endsOn).toBe('2029-11-28');
+  });
+});
+
+describe('a seat whose successor the board’s ballot chooses', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await makeTestApp({ now: NOW });
+  });
+  afterEach(async () => t.close());
+
+  it('refuses a term by hand on the Athens seat while cities’ nominations for its vacancy are in progress (422 beside the seat), storing nothing', async () => {
+    const secretariat = await logInAs(t, 'secretariat');
+    const before = boardState(t);
+    const response = await secretariat.post('/terms', newAthensMember());
+    expect(response.status).toBe(422);
+    expect(fieldsWithErrors(response.text)).toEqual(['seatId']);
+    expect(fieldError(response.text, 'seatId')).toMatch(/3 nominations in progress/);
+    expect(fieldError(response.text, 'seatId')).toMatch(/its successor is chosen by the board's ballot/);
+    expect(response.text).toContain('value="Haris Doukas"');
+    expect(boardState(t)).toBe(before);
+    expect(vacanciesOnSeat(t, SEAT.athens)).toEqual([
+      expect.objectContaining({ id: ATHENS_VACANCY, status: 'open', filledByTermId: null }),
+    ]);
+  });
+
+  it('refuses it while a single nomination is still in progress, whatever its screening found', async () => {
+    withdrawAthensNominations(t);
+    const secretariat = await logInAs(t, 'secretariat');
+    for (const status of ['submitted', 'eligible', 'ineligible', 'shortlisted'] as const) {
+      t.db.update(nominations).set({ status }).where(eq(nominations.id, 1)).run();
+      const before = boardState(t);
+      const response = await secretariat.post('/terms', newAthensMember());
+      expect(response.status, status).toBe(422);
+      expect(fieldError(response.text, 'seatId'), status).toMatch(/1 nomination in progress/);
+      expect(boardState(t), status).toBe(before);
+    }
+  });
+
+  it('refuses it while the vacancy is balloting, even with no nomination in progress', async () => {
+    withdrawAthensNominations(t);
+    t.db.update(vacancies).set({ status: 'balloting' }).where(eq(vacancies.id, ATHENS_VACANCY)).run();
+    const secretariat = await logInAs(t, 'secretariat');
+    const before = boardState(t);
+    const response = await secretariat.post('/terms', newAthensMember());
+    expect(response.status).toBe(422);
+    expect(fieldsWithErrors(response.text)).toEqual(['seatId']);
+    expect(fieldError(response.text, 'seatId')).toMatch(/is in a ballot/);
+    expect(boardState(t)).toBe(before);
   });
 });
 
@@ -245,6 +313,7 @@ describe('the term limit', () => {
   let t: TestApp;
   beforeEach(async () => {
     t = await makeTestApp({ now: NOW });
+    withdrawAthensNominations(t);
   });
   afterEach(async () => t.close());
 
