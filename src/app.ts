@@ -48,7 +48,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     bodyLimit: 6 * 1024 * 1024,
     // Invitation links carry a 32-character token; leave room for longer route parameters.
-    maxParamLength: 256,
+    routerOptions: { maxParamLength: 256 },
   });
   const db = options.db ?? openDatabase(config.databasePath);
   app.decorate('config', config);

@@ -7,12 +7,13 @@ import { dashboardFor } from './dashboard.js';
 export default async function homeRoutes(app: FastifyInstance) {
   app.get('/', async (request, reply) => {
     const today = todayIso(app.clock());
-    const members = sittingMembers(app.db, today);
     if (!request.viewer) {
+      const { boardSize, termLengthMonths } = getSettings(app.db);
       return reply.page('home/public', {
         title: 'Leadership Board of mayors on migration',
-        memberCount: members.length,
-        boardSize: getSettings(app.db).boardSize,
+        memberCount: sittingMembers(app.db, today).length,
+        boardSize,
+        termLengthMonths,
       });
     }
     return reply.page('home/dashboard', {

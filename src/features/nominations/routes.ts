@@ -8,6 +8,7 @@ import { MIGRATION_CONTEXTS } from '../../domain/reference.js';
 import { toCsv } from '../../lib/csv.js';
 import { type FieldErrors, formBody } from '../../lib/forms.js';
 import { HttpError, notFound } from '../../plugins/errors.js';
+import { getSettings } from '../settings/settings.js';
 import { vacancyById } from '../vacancies/queries.js';
 import { renderVacancyPage } from '../vacancies/routes.js';
 import { documentPath, downloadName } from './documents.js';
@@ -72,6 +73,7 @@ export default async function nominationRoutes(app: FastifyInstance) {
         countries: COUNTRIES,
         contexts: MIGRATION_CONTEXTS,
         maxStatement: MAX_STATEMENT_LENGTH,
+        termLengthMonths: getSettings(app.db).termLengthMonths,
         region: typeof options.values.country === 'string' ? regionOf(options.values.country) : undefined,
       },
       options.status ?? 200,

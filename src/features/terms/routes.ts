@@ -15,7 +15,7 @@ import { syncVacancies } from '../vacancies/sync-vacancies.js';
 import { endTerm } from './end-term.js';
 import { asTermSpan, seatOverview, type TermRow, termsWithCities } from './queries.js';
 import { readStartTermForm, startTerm } from './start-term.js';
-import { buildTimeline } from './timeline.js';
+import { buildTimeline, TIMELINE } from './timeline.js';
 
 export default async function termRoutes(app: FastifyInstance) {
   const today = () => todayIso(app.clock());
@@ -29,7 +29,7 @@ export default async function termRoutes(app: FastifyInstance) {
       const overview = seatOverview(app.db, day);
       const vacancies = unfinishedVacancies(app.db);
       const rows = termsWithCities(app.db);
-      const horizon = addMonths(day, 24);
+      const horizon = addMonths(day, TIMELINE.monthsAfter);
       const forecasts = rows.filter(
         (row) =>
           row.term.startsOn <= day &&
@@ -71,6 +71,7 @@ export default async function termRoutes(app: FastifyInstance) {
           };
         },
         settings: getSettings(app.db),
+        timelineMonths: TIMELINE.monthsAfter,
       });
     },
   );
