@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { cities, users, vacancies } from '../../db/schema.js';
+import { cities, type NominationStatus, users, vacancies } from '../../db/schema.js';
 import { COUNTRIES, regionOf } from '../../domain/countries.js';
 import { todayIso } from '../../domain/dates.js';
 import { MIGRATION_CONTEXTS } from '../../domain/reference.js';
+import type { ActionResult } from '../../lib/action-result.js';
 import { toCsv } from '../../lib/csv.js';
 import { type FieldErrors, formBody } from '../../lib/forms.js';
 import { HttpError, notFound } from '../../plugins/errors.js';
@@ -80,6 +81,31 @@ export default async function nominationRoutes(app: FastifyInstance) {
     );
   }
 
+  /** After a nomination form is posted: on to the nomination, or the form again with what is wrong. */
+  function answerForm(
+    reply: FastifyReply,
+    result: ActionResult<{ nominationId: number; status: NominationStatus }>,
+    page: { vacancyId: number; nominationId?: number; form: NominationFormValues },
+  ) {
+    if (!result.ok) {
+      if (result.status === 404) throw new HttpError(404, result.message);
+      return formPage(reply, {
+        vacancyId: page.vacancyId,
+        nominationId: page.nominationId,
+        values: page.form,
+        errors: result.status === 422 ? result.errors : {},
+        refusal: result.status === 409 ? result.message : undefined,
+        status: result.status,
+      });
+    }
+    reply.flash(
+      result.value.status === 'draft'
+        ? 'Your draft is saved. Submit it when the nominee has consented.'
+        : 'Your nomination is submitted. The secretariat will screen it.',
+    );
+    return reply.seeOther(`/nominations/${result.value.nominationId}`);
+  }
+
   app.get(
     '/nominations',
     { preHandler: app.requirePermission('viewNominations') },
@@ -125,24 +151,10 @@ export default async function nominationRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const form = readNominationForm(request.body);
       const result = submitNomination(app.db, request.user!, form, context());
-      if (!result.ok) {
-        if (result.status === 404) throw new HttpError(404, result.message);
-        if (result.status === 409 && !vacancyById(app.db, Number(form.vacancyId)))
-          throw new HttpError(409, result.message);
-        return formPage(reply, {
-          vacancyId: Number(form.vacancyId),
-          values: form,
-          errors: result.status === 422 ? result.errors : {},
-          refusal: result.status === 409 ? result.message : undefined,
-          status: result.status,
-        });
-      }
-      reply.flash(
-        result.value.status === 'draft'
-          ? 'Your draft is saved. Submit it when the nominee has consented.'
-          : 'Your nomination is submitted. The secretariat will screen it.',
-      );
-      return reply.seeOther(`/nominations/${result.value.nominationId}`);
+      const vacancyId = Number(form.vacancyId);
+      if (!result.ok && result.status === 409 && !vacancyById(app.db, vacancyId))
+        throw new HttpError(409, result.message);
+      return answerForm(reply, result, { vacancyId, form });
     },
   );
 
@@ -207,25 +219,12 @@ export default async function nominationRoutes(app: FastifyInstance) {
       const nominationId = idParam(request);
       const form = readNominationForm(request.body);
       const result = updateNomination(app.db, request.user!, nominationId, form, context());
-      if (!result.ok) {
-        if (result.status === 404) throw new HttpError(404, result.message);
-        const existing = nominationById(app.db, nominationId)!;
-        if (result.status === 409 && existing.status !== 'draft') throw new HttpError(409, result.message);
-        return formPage(reply, {
-          vacancyId: existing.vacancyId,
-          nominationId,
-          values: form,
-          errors: result.status === 422 ? result.errors : {},
-          refusal: result.status === 409 ? result.message : undefined,
-          status: result.status,
-        });
-      }
-      reply.flash(
-        result.value.status === 'draft'
-          ? 'Your draft is saved.'
-          : 'Your nomination is submitted. The secretariat will screen it.',
-      );
-      return reply.seeOther(`/nominations/${nominationId}`);
+      if (!result.ok && result.status === 404) throw new HttpError(404, result.message);
+      const existing = nominationById(app.db, nominationId)!;
+      // A nomination no longer a draft has no form to come back to: the refusal is the page.
+      if (!result.ok && result.status === 409 && existing.status !== 'draft')
+        throw new HttpError(409, result.message);
+      return answerForm(reply, result, { vacancyId: existing.vacancyId, nominationId, form });
     },
   );
 
