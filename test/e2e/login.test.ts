@@ -2,32 +2,29 @@
 // Route tests cannot show this: a browser's form post carries its own Sec-Fetch-Site and Origin
 // headers (Chromium sends `Origin: null` under the app's no-referrer policy), and the
 // forged-request check must let those through while still refusing other sites.
-import fs from 'node:fs';
 import path from 'node:path';
-import {
-  type Browser,
-  type BrowserContext,
-  chromium,
-  type Locator,
-  type Page,
-  type Response,
-} from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, demoEmail } from '../../src/db/seed-demo.js';
 import { ROLE_LABELS } from '../../src/domain/reference.js';
-import { type RunningServer, startServer } from './server.js';
+import {
+  DEMO_PASSWORD,
+  expectPath,
+  logIn as logInAt,
+  SCREENSHOTS,
+  submitWith,
+  textOf,
+  useServerAndBrowser,
+  visibleText,
+} from './browser.js';
 
-const DEMO_PASSWORD = 'mmc-demo-password';
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = path.resolve('test-results');
-/** How long one navigation may take before the test fails with what the page showed instead. */
-const NAVIGATION_TIMEOUT_MS = 15_000;
-
-let server: RunningServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-/** Console errors and uncaught exceptions in the current test's pages; a CSP violation shows up here. */
-const pageProblems: string[] = [];
+const harness = useServerAndBrowser();
+const newPage = () => harness.newPage();
+const server = {
+  get origin() {
+    return harness.server().origin;
+  },
+};
 
 function demoAccount(localPart: string) {
   const account = DEMO_ACCOUNTS.find((candidate) => candidate.email === demoEmail(localPart));
@@ -35,55 +32,8 @@ function demoAccount(localPart: string) {
   return account;
 }
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext();
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(NAVIGATION_TIMEOUT_MS);
-  page.on('pageerror', (error) => pageProblems.push(`${page.url()}: uncaught ${error.message}`));
-  page.on('console', (message) => {
-    // A 401/403 document is expected in some checks; Chromium logs it as a failed resource.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
-      pageProblems.push(`${page.url()}: ${message.text()}`);
-  });
-  return page;
-}
-
-/** A locator's text with its whitespace collapsed, as a reader sees it. */
-async function textOf(locator: Locator): Promise<string> {
-  return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
-
-/** What the page shows, for failure messages. */
-async function visibleText(page: Page): Promise<string> {
-  return (await textOf(page.locator('body')).catch(() => '(no page)')).slice(0, 1500);
-}
-
-/** Clicks a form's submit button and waits for the page it leads to; returns the POST's answer. */
-async function submitWith(page: Page, buttonName: string): Promise<Response> {
-  const button = page.getByRole('button', { name: buttonName, exact: true });
-  const [response] = await Promise.all([
-    page.waitForResponse((candidate) => candidate.request().method() === 'POST'),
-    page.waitForEvent('load'),
-    button.click(),
-  ]);
-  return response;
-}
-
-async function expectPath(page: Page, pathname: string, after: string) {
-  const actual = new URL(page.url()).pathname;
-  if (actual !== pathname) {
-    throw new Error(
-      `After ${after}, expected to be on ${pathname} but the browser is on ${page.url()}. The page says:\n${await visibleText(page)}`,
-    );
-  }
-}
-
-async function logIn(page: Page, email: string, password = DEMO_PASSWORD): Promise<Response> {
-  await page.goto(`${server.origin}/login`);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  return submitWith(page, 'Log in');
+function logIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  return logInAt(page, server.origin, email, password);
 }
 
 async function logOut(page: Page) {
@@ -94,46 +44,6 @@ async function logOut(page: Page) {
   // The header offers logging in again: the session is really gone.
   expect(await page.getByRole('banner').getByRole('link', { name: 'Log in' }).isVisible()).toBe(true);
 }
-
-beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `No Chromium at ${CHROMIUM_PATH}. Install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`,
-    );
-  }
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  server = await startServer();
-  try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-  } catch (error) {
-    await server.stop();
-    throw error;
-  }
-});
-
-afterEach(async (context) => {
-  await Promise.all(contexts.splice(0).map((browserContext) => browserContext.close()));
-  if (context.task.result?.state === 'fail') console.error(`Server output so far:\n${server.output()}`);
-  const problems = pageProblems.splice(0);
-  if (problems.length > 0) throw new Error(`The pages logged errors:\n${problems.join('\n')}`);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 describe('logging in and out in a real browser', () => {
   const roles = [
@@ -203,7 +113,8 @@ describe('logging in and out in a real browser', () => {
     // Chromium sends Sec-Fetch-Site: cross-site here (the server logs it; Playwright cannot report
     // the header once a route intercepts the page), with this site's Origin.
     expect(response.status()).toBe(403);
-    expect(await visibleText(page)).toContain('refused');
+    // The refusal is plain text, not a page of the app.
+    expect(await textOf(page.locator('body'))).toContain('refused');
     expect(await page.context().cookies(server.origin)).toEqual([]);
   });
 
