@@ -22,6 +22,9 @@ export interface TermSpan {
   mandateEndsOn: IsoDate | null;
 }
 
+/** The dates of a term, which is all most rules need. */
+export type TermDates = Pick<TermSpan, 'startsOn' | 'endsOn' | 'endedOn'>;
+
 export interface TermPlacement {
   id?: number;
   seatId: number;
@@ -52,7 +55,7 @@ export function effectiveEnd(term: Pick<TermPlacement, 'endsOn' | 'endedOn'>): I
   return term.endedOn ?? term.endsOn;
 }
 
-export function isActiveOn(term: TermSpan, date: IsoDate): boolean {
+export function isActiveOn(term: TermDates, date: IsoDate): boolean {
   return compareIsoDates(term.startsOn, date) <= 0 && compareIsoDates(date, effectiveEnd(term)) < 0;
 }
 
@@ -133,7 +136,7 @@ export function mandateEndsFirst(term: TermSpan): boolean {
 }
 
 // Days until the seat falls free; zero on that day, negative once it has passed.
-export function daysLeft(term: TermSpan, today: IsoDate): number {
+export function daysLeft(term: TermDates, today: IsoDate): number {
   return daysBetween(today, effectiveEnd(term));
 }
 
@@ -168,7 +171,7 @@ export function vacancyClusters(
     .sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
 }
 
-export function endDateProblem(term: TermSpan, endedOn: IsoDate, today: IsoDate): string | null {
+export function endDateProblem(term: TermDates, endedOn: IsoDate, today: IsoDate): string | null {
   if (!isIsoDate(endedOn)) return `'${endedOn}' is not a calendar date; enter it as YYYY-MM-DD.`;
   if (compareIsoDates(endedOn, term.startsOn) < 0) {
     return `The end date ${endedOn} is before the term started on ${term.startsOn}.`;

@@ -8,7 +8,7 @@ import { actorOf } from '../audit/actor.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { checkLoginThrottle, forgetLoginAttempt, recordLoginAttempt } from './login-throttle.js';
 import { verifyAgainstDecoy, verifyPassword } from './passwords.js';
-import { createSession, invalidateSession } from './sessions.js';
+import { createSession, deleteExpiredSessions, invalidateSession } from './sessions.js';
 
 export type LogInResult =
   | { ok: true; token: string }
@@ -36,6 +36,8 @@ export async function logIn(
 
   return db.transaction((tx) => {
     forgetLoginAttempt(tx, attemptId);
+    // Sessions end lazily when used; abandoned ones are swept here, at a moment that is rare.
+    deleteExpiredSessions(tx, now.getTime());
     if (input.previousSessionId) invalidateSession(tx, input.previousSessionId);
     const { token } = createSession(tx, user.id, now.getTime());
     recordAudit(tx, {

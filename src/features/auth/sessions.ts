@@ -99,7 +99,7 @@ export function invalidateUserSessions(tx: Tx | Db, userId: number): void {
   tx.delete(sessions).where(eq(sessions.userId, userId)).run();
 }
 
-export function deleteExpiredSessions(db: Db, now: number): void {
+export function deleteExpiredSessions(db: Db | Tx, now: number): void {
   db.delete(sessions)
     .where(
       or(

@@ -245,8 +245,8 @@ export default async function nominationRoutes(app: FastifyInstance) {
     { preHandler: app.requirePermission('screenNominations') },
     async (request, reply) => {
       const nominationId = idParam(request);
-      const visible = nominationById(app.db, nominationId);
-      if (!visible || !canSeeNomination(request.viewer!, visible)) throw notFound();
+      const before = nominationById(app.db, nominationId);
+      if (!before || !canSeeNomination(request.viewer!, before)) throw notFound();
       const result = reviewNomination(
         app.db,
         request.user!,
@@ -255,30 +255,34 @@ export default async function nominationRoutes(app: FastifyInstance) {
         app.clock(),
         app.config.publicOrigin,
       );
-      const nomination = nominationById(app.db, nominationId);
-      if (!result.ok && (result.status === 404 || !nomination))
-        throw new HttpError(404, 'message' in result ? result.message : 'Not found.');
+      if (!result.ok && result.status === 404) throw new HttpError(404, result.message);
       const errors = !result.ok && result.status === 422 ? result.errors : {};
       const refusal = !result.ok && result.status === 409 ? result.message : undefined;
-      const status = result.ok ? 200 : result.status;
       if (request.isHtmx) {
-        const vacancy = app.db.select().from(vacancies).where(eq(vacancies.id, nomination!.vacancyId)).get()!;
-        const row = screeningRow(app.db, vacancy, nomination!, today());
+        // The row as it now stands, with the decision's outcome or its message in place.
+        const nomination = nominationById(app.db, nominationId)!;
+        const vacancy = app.db.select().from(vacancies).where(eq(vacancies.id, nomination.vacancyId)).get()!;
         return reply.page(
           'nominations/_screening-row',
-          { row, errors, refusal, values: request.body ?? {}, saved: result.ok },
-          status,
+          {
+            row: screeningRow(app.db, vacancy, nomination, today()),
+            errors,
+            refusal,
+            values: formBody(request.body),
+            saved: result.ok,
+          },
+          result.ok ? 200 : result.status,
         );
       }
       if (!result.ok) {
         if (refusal) throw new HttpError(409, refusal);
-        return renderVacancyPage(app, request, reply, vacancyById(app.db, nomination!.vacancyId)!, {
+        return renderVacancyPage(app, request, reply, vacancyById(app.db, before.vacancyId)!, {
           status: 422,
           review: { nominationId, values: formBody(request.body), errors },
         });
       }
       reply.flash(`Nomination ${nominationId} is now ${result.value.status}.`);
-      return reply.seeOther(`/vacancies/${nomination!.vacancyId}#nomination-${nominationId}`);
+      return reply.seeOther(`/vacancies/${before.vacancyId}#nomination-${nominationId}`);
     },
   );
 

@@ -60,7 +60,7 @@ export function endTerm(
   if (!parsed.success)
     for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
   const endedOn = parsed.success ? parsed.data.endedOn : String(formBody(body).endedOn ?? '');
-  const dateProblem = endedOn ? endDateProblem({ ...term, memberKey: '' }, endedOn, today) : null;
+  const dateProblem = endedOn ? endDateProblem(term, endedOn, today) : null;
   if (dateProblem) errors.endedOn = dateProblem;
   if (!parsed.success || dateProblem) return invalid(errors);
   const { reason, nominationDeadline } = parsed.data;

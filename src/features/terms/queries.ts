@@ -7,7 +7,7 @@ import type { IsoDate } from '../../domain/dates.js';
 import { cityKey } from '../../domain/eligibility.js';
 import type { Region } from '../../domain/reference.js';
 import type { TermSpan } from '../../domain/terms.js';
-import { isActiveOn } from '../../domain/terms.js';
+import { effectiveEnd, isActiveOn } from '../../domain/terms.js';
 
 /** A person serving for a city: how term numbers and term limits recognise the same member. */
 export function memberKey(country: string, cityName: string, memberName: string): string {
@@ -52,14 +52,17 @@ export interface SeatOverview {
   future: TermRow[];
 }
 
-export function seatOverview(db: Db | Tx, today: IsoDate): SeatOverview[] {
-  const rows = termsWithCities(db);
+export function seatOverview(
+  db: Db | Tx,
+  today: IsoDate,
+  rows: TermRow[] = termsWithCities(db),
+): SeatOverview[] {
   return allSeats(db).map((seat) => {
     const onSeat = rows.filter((row) => row.term.seatId === seat.id);
     return {
       seat,
-      current: onSeat.find((row) => isActiveOn(asTermSpan(row), today)) ?? null,
-      past: onSeat.filter((row) => (row.term.endedOn ?? row.term.endsOn) <= today).reverse(),
+      current: onSeat.find((row) => isActiveOn(row.term, today)) ?? null,
+      past: onSeat.filter((row) => effectiveEnd(row.term) <= today).reverse(),
       future: onSeat.filter((row) => row.term.startsOn > today),
     };
   });

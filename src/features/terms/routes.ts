@@ -26,20 +26,16 @@ export default async function termRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const day = today();
       syncVacancies(app.db, day, app.clock());
-      const overview = seatOverview(app.db, day);
-      const vacancies = unfinishedVacancies(app.db);
       const rows = termsWithCities(app.db);
-      const horizon = addMonths(day, TIMELINE.monthsAfter);
-      const forecasts = rows.filter(
-        (row) =>
-          row.term.startsOn <= day &&
-          mandateEndsFirst(asTermSpan(row)) &&
-          (row.term.endedOn ?? row.term.endsOn) > day,
+      const overview = seatOverview(app.db, day, rows);
+      const vacancies = unfinishedVacancies(app.db);
+      const forecasts = overview.flatMap((entry) =>
+        entry.current && mandateEndsFirst(asTermSpan(entry.current)) ? [entry.current] : [],
       );
       const clusters = vacancyClusters(
-        rows.filter((row) => (row.term.endedOn ?? row.term.endsOn) > day).map(asTermSpan),
+        rows.filter((row) => effectiveEnd(row.term) > day).map(asTermSpan),
         day,
-        horizon,
+        addMonths(day, TIMELINE.monthsAfter),
         { includeMandateForecasts: true },
       );
       const on = request.query.on && isIsoDate(request.query.on) ? request.query.on : day;

@@ -7,7 +7,13 @@ import type { Db } from '../../db/client.js';
 import { cities, nominations, seats, terms, users, vacancies } from '../../db/schema.js';
 import { compareIsoDates, isIsoDate } from '../../domain/dates.js';
 import { cityKey } from '../../domain/eligibility.js';
-import { findOverlap, nextTermNumber, reachesTermLimit, termEndsOn } from '../../domain/terms.js';
+import {
+  effectiveEnd,
+  findOverlap,
+  nextTermNumber,
+  reachesTermLimit,
+  termEndsOn,
+} from '../../domain/terms.js';
 import { type ActionResult, done, invalid } from '../../lib/action-result.js';
 import { cityNameField, countryField, migrationContextsField } from '../../lib/city-fields.js';
 import { asList, formBody, parseForm } from '../../lib/forms.js';
@@ -91,7 +97,7 @@ export function startTerm(db: Db, body: unknown, actor: Actor, now: Date): Actio
     if (overlap) {
       const holder = rows.find((row) => row.term.id === overlap.id)!;
       return invalid({
-        startsOn: `Seat ${seat.number} is held by ${holder.term.memberName} (${holder.city.name}) from ${overlap.startsOn} to ${overlap.endedOn ?? overlap.endsOn}; a term from ${input.startsOn} to ${endsOn} would overlap it.`,
+        startsOn: `Seat ${seat.number} is held by ${holder.term.memberName} (${holder.city.name}) from ${overlap.startsOn} to ${effectiveEnd(overlap)}; a term from ${input.startsOn} to ${endsOn} would overlap it.`,
       });
     }
     const key = cityKey(input.country, input.cityName);

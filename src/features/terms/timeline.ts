@@ -1,7 +1,7 @@
 // Geometry for the terms timeline (seats as rows, terms as bars, today marked, the next 24 months
 // visible). The SVG is drawn by views/terms/_timeline.eta from these numbers.
 import { addMonths, daysBetween, type IsoDate, maxIsoDate, minIsoDate } from '../../domain/dates.js';
-import { mandateEndsFirst } from '../../domain/terms.js';
+import { effectiveEnd, mandateEndsFirst } from '../../domain/terms.js';
 import { asTermSpan, type SeatOverview } from './queries.js';
 
 export const TIMELINE = {
@@ -66,7 +66,7 @@ export function buildTimeline(overview: SeatOverview[], vacancies: VacancyMark[]
     const all = [...entry.past, ...(entry.current ? [entry.current] : []), ...entry.future];
     const bars: TimelineBar[] = [];
     for (const row of all) {
-      const end = row.term.endedOn ?? row.term.endsOn;
+      const end = effectiveEnd(row.term);
       const kind = row.term.endedOn ? 'ended-early' : end <= today ? 'past' : 'term';
       const made = bar(
         row.term.startsOn,
@@ -82,7 +82,7 @@ export function buildTimeline(overview: SeatOverview[], vacancies: VacancyMark[]
       const made = bar(vacancy.freeOn, nextStart, 'vacancy', `Vacant from ${vacancy.freeOn}`);
       if (made) bars.push(made);
     } else if (!entry.current && entry.future.length === 0) {
-      const lastEnd = entry.past[0] ? (entry.past[0].term.endedOn ?? entry.past[0].term.endsOn) : from;
+      const lastEnd = entry.past[0] ? effectiveEnd(entry.past[0].term) : from;
       const made = bar(lastEnd, until, 'vacancy', `Vacant since ${lastEnd}`);
       if (made) bars.push(made);
     }

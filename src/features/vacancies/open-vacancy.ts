@@ -58,7 +58,7 @@ export function openVacancy(
         .where(eq(terms.seatId, seatId))
         .orderBy(desc(terms.startsOn))
         .all();
-      const current = seatTerms.find((term) => isActiveOn({ ...term, memberKey: '' }, today));
+      const current = seatTerms.find((term) => isActiveOn(term, today));
       const later = tx
         .select({ id: terms.id })
         .from(terms)
