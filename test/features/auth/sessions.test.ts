@@ -144,10 +144,22 @@ describe('session lifetime', () => {
   it('sweeps abandoned sessions from the database when someone logs in', async () => {
     const abandoned = await client(t).logIn(demoEmail('mayor.kampala'));
     const abandonedId = cookieValue(abandoned.headers['set-cookie'], 'session')!.split('.')[0];
-    expect(t.db.select().from(sessions).all().some((row) => row.id === abandonedId)).toBe(true);
+    expect(
+      t.db
+        .select()
+        .from(sessions)
+        .all()
+        .some((row) => row.id === abandonedId),
+    ).toBe(true);
     t.clock.advance(SESSION_IDLE_MS + 1000);
     await client(t).logIn(demoEmail('mayor.milan'));
-    expect(t.db.select().from(sessions).all().some((row) => row.id === abandonedId)).toBe(false);
+    expect(
+      t.db
+        .select()
+        .from(sessions)
+        .all()
+        .some((row) => row.id === abandonedId),
+    ).toBe(false);
   });
 
   it('slides the idle expiry while in use, but never past the absolute cap', async () => {
