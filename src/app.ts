@@ -1,34 +1,49 @@
-// buildApp: the one way to make the app, used by the server, every test and the benchmark.
+// buildApp: the one way to make the app, used by the server, every test and the benchmark. It
+// composes the features: infrastructure plugins first (they know no feature; what they need of
+// one is passed in here), then each feature's routes.
 import crypto from 'node:crypto';
 import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/client.js';
-import accountRoutes from './features/accounts/routes.js';
+import type { IsoDate } from './domain/dates.js';
+import { LABELS } from './domain/labels.js';
+import { CONTEXT_LABELS, ROLE_LABELS } from './domain/reference.js';
+import accountsRoutes from './features/accounts/routes.js';
 import auditRoutes from './features/audit/routes.js';
+import { permissionsOf } from './features/auth/permissions.js';
 import authRoutes from './features/auth/routes.js';
+import sessionPlugin from './features/auth/session-plugin.js';
 import boardRoutes from './features/board/routes.js';
 import healthRoutes from './features/health/routes.js';
+import { navigationFor } from './features/home/navigation.js';
 import homeRoutes from './features/home/routes.js';
-import invitationRoutes from './features/invitations/routes.js';
-import nominationRoutes from './features/nominations/routes.js';
+import { MAX_DOCUMENT_BYTES, uploadsFolder } from './features/nominations/documents.js';
+import nominationRoutes, { candidatesSection } from './features/nominations/routes.js';
+import ownAccountRoutes from './features/own-account/routes.js';
 import settingsRoutes from './features/settings/routes.js';
+import { boardToday, getSettings } from './features/settings/settings.js';
 import termRoutes from './features/terms/routes.js';
+import { isSittingMember } from './features/terms/term-active.js';
+import { keepVacanciesCurrent } from './features/vacancies/advance-vacancies.js';
 import vacancyRoutes from './features/vacancies/routes.js';
-import errorPages from './plugins/errors.js';
+import { loadServerSecret } from './lib/server-secret.js';
+import bodyParsers from './plugins/body-parsers.js';
+import errorPages, { isStorageFailure } from './plugins/errors.js';
 import security from './plugins/security.js';
-import sessions from './plugins/sessions.js';
 import staticFiles from './plugins/static-files.js';
-import uploads from './plugins/uploads.js';
 import views from './plugins/views.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     db: Db;
-    /** The current instant; tests pass a fixed clock. */
+    /** The current instant; tests pass a fixed clock. Nothing else reads the real clock. */
     clock: () => Date;
+    /** The calendar day it is for the board, in its time zone. */
+    today: () => IsoDate;
+    /** The server's own secret (a file beside the database), from which signing keys are derived. */
+    serverSecret: Buffer;
   }
 }
 
@@ -43,38 +58,63 @@ export interface BuildAppOptions {
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options;
   const app = Fastify({
-    logger: options.logger ? { level: config.production ? 'info' : 'warn' } : false,
+    logger: options.logger ? { level: config.logLevel } : false,
     // X-Forwarded-For is believed only from proxies the operator names.
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     bodyLimit: 6 * 1024 * 1024,
-    // Invitation links carry a 32-character token; leave room for longer route parameters.
+    // Invitation links and calendar feeds carry tokens; leave room for long route parameters.
     routerOptions: { maxParamLength: 256 },
   });
   const db = options.db ?? openDatabase(config.databasePath);
+  const clock = options.clock ?? (() => new Date());
   app.decorate('config', config);
   app.decorate('db', db);
-  app.decorate('clock', options.clock ?? (() => new Date()));
+  app.decorate('clock', clock);
+  app.decorate('today', () => boardToday(getSettings(db), clock()));
+  app.decorate('serverSecret', loadServerSecret(config.dataDir));
   if (!options.db) app.addHook('onClose', async () => db.$client.close());
 
-  // Infrastructure first, then the features.
   await app.register(security);
   // The cookie secret only signs flash messages, which need not outlive the process.
   await app.register(cookie, { secret: crypto.randomBytes(32).toString('hex') });
-  await app.register(formbody);
-  await app.register(uploads);
-  await app.register(views);
-  await app.register(sessions);
+  await app.register(bodyParsers, { maxFileBytes: MAX_DOCUMENT_BYTES });
+  await app.register(views, {
+    pageLocals: (request) => ({
+      viewer: request.viewer,
+      nav: navigationFor(request.viewer),
+      can: permissionsOf(request.viewer),
+      labels: LABELS,
+      roleLabels: ROLE_LABELS,
+      contextLabels: CONTEXT_LABELS,
+    }),
+  });
+  await app.register(sessionPlugin, {
+    isSittingMember: (userId, now) => isSittingMember(db, userId, boardToday(getSettings(db), now)),
+  });
   await app.register(errorPages);
   await app.register(staticFiles);
 
-  await app.register(healthRoutes);
+  // A page is never behind the clock, even when the scheduler is: a read first advances whatever
+  // has fallen due (DESIGN.md, "Jobs"). Checking costs one indexed query when nothing is due.
+  app.addHook('preHandler', async (request) => {
+    if (request.method !== 'GET' || request.url.startsWith('/static/') || request.url === '/healthz') return;
+    try {
+      keepVacanciesCurrent(db, clock());
+    } catch (error) {
+      // A disk that cannot be written must not also stop the board being read.
+      if (!isStorageFailure(error)) throw error;
+      request.log.warn({ err: error }, 'states not advanced: storage cannot be written');
+    }
+  });
+
+  await app.register(healthRoutes, { uploadsFolder: uploadsFolder(config.dataDir) });
   await app.register(homeRoutes);
   await app.register(authRoutes);
-  await app.register(accountRoutes);
-  await app.register(invitationRoutes);
+  await app.register(ownAccountRoutes);
+  await app.register(accountsRoutes);
   await app.register(boardRoutes);
   await app.register(termRoutes);
-  await app.register(vacancyRoutes);
+  await app.register(vacancyRoutes, { candidates: candidatesSection(app) });
   await app.register(nominationRoutes);
   await app.register(settingsRoutes);
   await app.register(auditRoutes);

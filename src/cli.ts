@@ -4,9 +4,10 @@ import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { backupDatabase, type Db, openDatabase } from './db/client.js';
-import { isDatabaseEmpty, seedDemo } from './db/seed-demo.js';
-import { createUser, newUserSchema } from './features/accounts/create-user.js';
+import { isDatabaseEmpty, seedDemo } from './demo/seed-demo.js';
+import { createUser } from './features/accounts/create-user.js';
 import { verifyAuditChain } from './features/audit/audit-log.js';
+import { runTallyCommand } from './features/ballots/recount-command.js';
 
 const CLI_ACTOR = { id: null, label: 'cli' };
 
@@ -17,6 +18,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   seed:demo            Seed the demo board into an empty database.
   backup <file>        Online backup of the database into <file>.
   audit:verify         Check the audit log's hash chain; names the first broken entry.
+  tally <file.json> [--tie-rule lot --seed S]  Recount a ballots file; prints the rounds as JSON.
   alerts:run [--now ISO], outbox:deliver
                        Arrive with the alerts milestone.`;
 
@@ -41,28 +43,31 @@ async function userCreate(db: Db, args: string[]) {
     strict: true,
   });
   const generated = values.password === undefined ? crypto.randomBytes(15).toString('base64url') : null;
-  const parsed = newUserSchema.safeParse({
-    email: values.email ?? '',
-    name: values.name ?? '',
-    role: values.role ?? '',
-    cityCountry: values['city-country'],
-    cityName: values['city-name'],
-    partner: values.partner,
-    password: values.password ?? generated,
-  });
-  if (!parsed.success) {
-    fail(
-      parsed.error.issues.map((issue) => `--${kebab(String(issue.path[0]))}: ${issue.message}`).join('\n'),
-    );
-  }
-  const result = await createUser(db, parsed.data, CLI_ACTOR, new Date());
+  const result = await createUser(
+    db,
+    {
+      email: values.email ?? '',
+      name: values.name ?? '',
+      role: values.role ?? '',
+      cityCountry: values['city-country'],
+      cityName: values['city-name'],
+      partner: values.partner,
+      password: values.password ?? generated,
+    },
+    CLI_ACTOR,
+    new Date(),
+  );
   if (!result.ok)
     fail(
-      Object.entries(result.errors)
-        .map(([field, message]) => `--${kebab(field)}: ${message}`)
-        .join('\n'),
+      result.status === 422
+        ? Object.entries(result.errors)
+            .map(([field, message]) => `--${kebab(field)}: ${message}`)
+            .join('\n')
+        : result.message,
     );
-  console.log(`Created ${parsed.data.role} ${parsed.data.email} (user ${result.userId}).`);
+  console.log(
+    `Created ${values.role} ${String(values.email).trim().toLowerCase()} (user ${result.value.userId}).`,
+  );
   if (generated) console.log(`Password (shown once): ${generated}`);
 }
 
@@ -75,6 +80,14 @@ async function main(argv: string[]) {
   if (!command || command === 'help' || command === '--help') {
     console.log(USAGE);
     return 0;
+  }
+  if (command === 'tally') {
+    // A recount needs no database or configuration: anyone with the ballots file can run it.
+    const result = runTallyCommand(rest);
+    // Waiting for the writes keeps process.exit from cutting a long result short on a pipe.
+    if (result.stdout) await new Promise((resolve) => process.stdout.write(result.stdout, resolve));
+    if (result.stderr) await new Promise((resolve) => process.stderr.write(result.stderr, resolve));
+    return result.exitCode;
   }
   const config = loadConfig();
   const db = openDatabase(config.databasePath);

@@ -19,6 +19,8 @@ export interface Config {
   trustProxy: string[];
   /** Folder for mail files, uploads and other files that live beside the database. */
   dataDir: string;
+  /** How much the server logs; every request is logged only at 'info' or below. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 }
 
 const booleanText = z
@@ -44,6 +46,7 @@ const environmentSchema = z.object({
   SEED_DEMO: booleanText.optional(),
   DEMO_PASSWORD: z.string().min(12, 'must be at least 12 characters').default('mmc-demo-password'),
   NODE_ENV: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('warn'),
   TRUST_PROXY: z
     .string()
     .regex(/^[0-9a-fA-F.:/,\s]*$/, 'must be a comma-separated list of proxy addresses or CIDR ranges')
@@ -88,5 +91,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       .map((entry) => entry.trim())
       .filter(Boolean),
     dataDir: path.dirname(databasePath),
+    logLevel: env.LOG_LEVEL,
   };
 }

@@ -3,7 +3,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
-import { DEMO_ACCOUNTS, seedDemo } from './db/seed-demo.js';
+import { DEMO_ACCOUNTS, seedDemo } from './demo/seed-demo.js';
 
 async function main() {
   const config = loadConfig();

@@ -2,7 +2,15 @@
 // Dates are ISO 'YYYY-MM-DD' text; instants are ISO date-time text in UTC; booleans are 0/1.
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { MigrationContext, Role, TermEndReason } from '../domain/reference.js';
+import type {
+  MigrationContext,
+  NominationStatus,
+  Region,
+  Role,
+  TermEndReason,
+  VacancyReason,
+  VacancyStatus,
+} from '../domain/reference.js';
 
 const createdAt = () => text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
 
@@ -53,7 +61,12 @@ export const sessions = sqliteTable(
     createdAt: integer('created_at').notNull(),
     lastVerifiedAt: integer('last_verified_at').notNull(),
   },
-  (table) => [index('sessions_user_id').on(table.userId)],
+  (table) => [
+    index('sessions_user_id').on(table.userId),
+    // The sweep of abandoned sessions deletes by age.
+    index('sessions_last_verified_at').on(table.lastVerifiedAt),
+    index('sessions_created_at').on(table.createdAt),
+  ],
 );
 
 /** Failed logins only: successful ones never count towards a lock-out. */
@@ -63,10 +76,13 @@ export const loginFailures = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     email: text('email').notNull(),
     clientAddress: text('client_address').notNull(),
+    /** The device cookie's id when the browser held a valid one for this account; null otherwise. */
+    device: text('device'),
     at: integer('at').notNull(),
   },
   (table) => [
     index('login_failures_email_at').on(table.email, table.at),
+    index('login_failures_device_at').on(table.device, table.at),
     index('login_failures_address_at').on(table.clientAddress, table.at),
   ],
 );
@@ -95,9 +111,21 @@ export const terms = sqliteTable(
     endReason: text('end_reason').$type<TermEndReason>(),
     /** The member's mayoral mandate end (next municipal election): forecasts early vacancies. */
     mandateEndsOn: text('mandate_ends_on'),
+    // The city as it was when the term started: a past composition is computed from these, so
+    // changing a city's contexts later changes only what comes after (DESIGN.md, "History").
+    region: text('region')
+      .$type<Region>()
+      .notNull()
+      .default('' as Region),
+    contexts: text('contexts', { mode: 'json' }).$type<MigrationContext[]>().notNull().default(sql`'[]'`),
+    secondaryCity: integer('secondary_city', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
   },
-  (table) => [index('terms_seat_id').on(table.seatId), index('terms_user_id').on(table.userId)],
+  (table) => [
+    index('terms_seat_id').on(table.seatId),
+    index('terms_user_id').on(table.userId),
+    index('terms_ends_on').on(table.endsOn),
+  ],
 );
 
 /** One row per setting; values are JSON, validated by src/features/settings/settings.ts. */
@@ -125,8 +153,21 @@ export const auditLog = sqliteTable(
   (table) => [
     index('audit_log_action').on(table.action),
     index('audit_log_subject').on(table.subjectType, table.subjectId),
+    index('audit_log_at').on(table.at),
   ],
 );
+
+/**
+ * How far the audit chain was last verified: pages check only what came after, and a full walk
+ * runs on demand (or from `audit:verify`). Not itself audited: it records a reading, not a change.
+ */
+export const auditCheckpoints = sqliteTable('audit_checkpoints', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  lastEntryId: integer('last_entry_id').notNull(),
+  lastHash: text('last_hash').notNull(),
+  entries: integer('entries').notNull(),
+  verifiedAt: text('verified_at').notNull(),
+});
 
 /** Mail written in the same transaction as its cause and delivered later by a job. */
 export const outbox = sqliteTable(
@@ -146,18 +187,6 @@ export const outbox = sqliteTable(
   },
   (table) => [index('outbox_status_next').on(table.status, table.nextAttemptAt)],
 );
-
-export const VACANCY_STATUSES = [
-  'upcoming',
-  'open',
-  'screening',
-  'balloting',
-  'filled',
-  'cancelled',
-] as const;
-export type VacancyStatus = (typeof VACANCY_STATUSES)[number];
-/** Why a seat falls free: its term runs out, ends early, or the seat is new and was never filled. */
-export type VacancyReason = 'term_ending' | 'new_seat' | TermEndReason;
 
 export const vacancies = sqliteTable(
   'vacancies',
@@ -185,20 +214,10 @@ export const vacancies = sqliteTable(
     uniqueIndex('vacancies_seat_unfinished_unique')
       .on(table.seatId)
       .where(sql`status NOT IN ('filled', 'cancelled')`),
+    // "Is anything due?" on every page read: open vacancies by deadline.
+    index('vacancies_status_deadline').on(table.status, table.nominationDeadline),
   ],
 );
-
-export const NOMINATION_STATUSES = [
-  'draft',
-  'submitted',
-  'eligible',
-  'ineligible',
-  'shortlisted',
-  'elected',
-  'not_elected',
-  'withdrawn',
-] as const;
-export type NominationStatus = (typeof NOMINATION_STATUSES)[number];
 
 export const nominations = sqliteTable(
   'nominations',
@@ -238,7 +257,13 @@ export const nominations = sqliteTable(
     uniqueIndex('nominations_city_per_vacancy')
       .on(table.vacancyId, table.cityKey)
       .where(sql`status NOT IN ('draft', 'withdrawn')`),
+    // A nominator keeps at most one unfinished draft per vacancy.
+    uniqueIndex('nominations_one_draft_per_nominator')
+      .on(table.vacancyId, table.nominatedBy)
+      .where(sql`status = 'draft'`),
     index('nominations_nominated_by').on(table.nominatedBy),
+    index('nominations_vacancy_status').on(table.vacancyId, table.status),
+    index('nominations_status').on(table.status),
   ],
 );
 
@@ -273,7 +298,10 @@ export const invitations = sqliteTable(
     createdBy: integer('created_by').references(() => users.id),
     createdAt: createdAt(),
   },
-  (table) => [uniqueIndex('invitations_token_hash').on(table.tokenHash)],
+  (table) => [
+    uniqueIndex('invitations_token_hash').on(table.tokenHash),
+    index('invitations_user_id').on(table.userId),
+  ],
 );
 
 /** Public requests for a nominator account, waiting for the secretariat. */

@@ -2,15 +2,16 @@
 // The people are fictional; the cities are the council's founding board.
 // Seeded only into an empty database, never in production.
 import { count } from 'drizzle-orm';
-import { addDays, addMonths, type IsoDate, todayIso } from '../domain/dates.js';
-import { cityKey } from '../domain/eligibility.js';
-import type { MigrationContext, Role } from '../domain/reference.js';
+import type { Db, Tx } from '../db/client.js';
+import { cities, nominationEvents, nominations, seats, terms, users, vacancies } from '../db/schema.js';
+import { regionOf } from '../domain/countries.js';
+import { addDays, addMonths, type IsoDate } from '../domain/dates.js';
+import type { MigrationContext, Region, Role } from '../domain/reference.js';
 import { termEndsOn } from '../domain/terms.js';
 import { recordAudit, SYSTEM_ACTOR } from '../features/audit/audit-log.js';
 import { hashPassword } from '../features/auth/passwords.js';
-import { getSettings, saveSettings } from '../features/settings/settings.js';
-import type { Db, Tx } from './client.js';
-import { cities, nominationEvents, nominations, seats, terms, users, vacancies } from './schema.js';
+import { cityKey } from '../features/cities/city-identity.js';
+import { boardToday, getSettings, saveSettings } from '../features/settings/settings.js';
 
 export const DEMO_DOMAIN = 'demo.mmc.example';
 
@@ -185,6 +186,15 @@ export function isDatabaseEmpty(db: Db): boolean {
   return (db.select({ n: count() }).from(users).get()?.n ?? 0) === 0;
 }
 
+/** What a term records of its city when it starts (history is kept, not rewritten). */
+function cityAsRecorded(city: DemoCity) {
+  return {
+    region: regionOf(city.country) as Region,
+    contexts: city.contexts,
+    secondaryCity: city.secondaryCity ?? false,
+  };
+}
+
 function insertCity(tx: Tx, city: DemoCity): number {
   return tx
     .insert(cities)
@@ -205,11 +215,10 @@ export async function seedDemo(db: Db, options: { password: string; now: Date })
   if (!isDatabaseEmpty(db)) return false;
   // One hash for every demo account: they share a published password anyway.
   const passwordHash = await hashPassword(options.password);
-  const today = todayIso(options.now);
-
   return db.transaction((tx) => {
     if (tx.select({ n: count() }).from(users).get()!.n > 0) return false;
     const settings = getSettings(tx);
+    const today = boardToday(settings, options.now);
     saveSettings(tx, settings);
     const seatIds = Array.from(
       { length: settings.boardSize },
@@ -261,6 +270,7 @@ export async function seedDemo(db: Db, options: { password: string; now: Date })
             endedOn: addDays(today, -10),
             endReason: 'left_office',
             mandateEndsOn: addDays(today, -10),
+            ...cityAsRecorded(city),
           })
           .returning({ id: terms.id })
           .get();
@@ -294,6 +304,7 @@ export async function seedDemo(db: Db, options: { password: string; now: Date })
             endsOn: termEndsOn(earlierStart, settings.termLengthMonths),
             termNumber: (sitting.earlierTerms ?? 0) - earlier + 1,
             mandateEndsOn: addDays(endsOn, sitting.mandateAfterTermDays),
+            ...cityAsRecorded(city),
           })
           .run();
       }
@@ -309,6 +320,7 @@ export async function seedDemo(db: Db, options: { password: string; now: Date })
           endsOn,
           termNumber: (sitting.earlierTerms ?? 0) + 1,
           mandateEndsOn: addDays(endsOn, sitting.mandateAfterTermDays),
+          ...cityAsRecorded(city),
         })
         .returning({ id: terms.id })
         .get();

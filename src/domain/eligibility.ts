@@ -24,17 +24,6 @@ export interface Eligibility {
   findings: EligibilityFinding[]; // findings that make the nominee ineligible come first
 }
 
-// One key per city however it was typed: 'Zürich', 'zurich ' and 'ZURICH' are the same city.
-export function cityKey(country: string, cityName: string): string {
-  const normalizedName = cityName
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .trim()
-    .replace(/\s+/g, ' ')
-    .toLowerCase();
-  return `${country.trim().toUpperCase()}:${normalizedName}`;
-}
-
 export function assessEligibility(input: EligibilityInput): Eligibility {
   const findings: EligibilityFinding[] = [];
 

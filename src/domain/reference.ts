@@ -55,3 +55,27 @@ export const ROLE_LABELS: Record<Role, string> = {
 
 export const TERM_END_REASONS = ['resigned', 'left_office', 'removed', 'deceased'] as const;
 export type TermEndReason = (typeof TERM_END_REASONS)[number];
+
+export const VACANCY_STATUSES = [
+  'upcoming',
+  'open',
+  'screening',
+  'balloting',
+  'filled',
+  'cancelled',
+] as const;
+export type VacancyStatus = (typeof VACANCY_STATUSES)[number];
+/** Why a seat falls free: its term runs out, ends early, or the seat is new and was never filled. */
+export type VacancyReason = 'term_ending' | 'new_seat' | TermEndReason;
+
+export const NOMINATION_STATUSES = [
+  'draft',
+  'submitted',
+  'eligible',
+  'ineligible',
+  'shortlisted',
+  'elected',
+  'not_elected',
+  'withdrawn',
+] as const;
+export type NominationStatus = (typeof NOMINATION_STATUSES)[number];

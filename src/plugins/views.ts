@@ -1,12 +1,12 @@
-// Server-rendered pages with eta. `reply.page()` renders a template with what every page needs
-// (the viewer, role-aware navigation, the flash message); an htmx request can be given a fragment.
+// Server-rendered pages with eta. `reply.page()` renders a whole page in the layout, with what
+// every page needs (navigation, the flash message, whatever the app's `pageLocals` adds);
+// `reply.fragment()` renders a piece for htmx to swap in, and leaves the flash for the next page.
+// The plugin knows no feature: the app passes in what pages need to know about the viewer.
 import { fileURLToPath } from 'node:url';
 import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { CONTEXT_LABELS, ROLE_LABELS } from '../domain/reference.js';
-import { permissions, type Viewer } from '../features/auth/permissions.js';
 
 export const VIEWS_FOLDER = fileURLToPath(new URL('../../views', import.meta.url));
 const FLASH_COOKIE = 'flash';
@@ -16,34 +16,21 @@ export interface Flash {
   text: string;
 }
 
-interface NavLink {
-  href: string;
-  label: string;
+export interface ViewsOptions {
+  /** What every page and fragment may use about the request: the viewer, permissions, navigation. */
+  pageLocals: (request: FastifyRequest) => Record<string, unknown>;
 }
 
 declare module 'fastify' {
   interface FastifyReply {
     page(template: string, data?: Record<string, unknown>, statusCode?: number): FastifyReply;
+    fragment(template: string, data?: Record<string, unknown>, statusCode?: number): FastifyReply;
     flash(text: string, kind?: Flash['kind']): FastifyReply;
     seeOther(location: string): FastifyReply;
   }
   interface FastifyRequest {
     isHtmx: boolean;
   }
-}
-
-function navigationFor(viewer: Viewer | null): NavLink[] {
-  const links: NavLink[] = [{ href: '/board', label: 'The board' }];
-  if (!viewer) return links;
-  links.unshift({ href: '/', label: 'Dashboard' });
-  if (permissions.viewTerms(viewer)) links.push({ href: '/terms', label: 'Terms' });
-  links.push({ href: '/vacancies', label: 'Vacancies' });
-  if (permissions.viewNominations(viewer)) links.push({ href: '/nominations', label: 'Nominations' });
-  if (permissions.manageAccounts(viewer)) links.push({ href: '/accounts', label: 'Accounts' });
-  if (permissions.manageSettings(viewer)) links.push({ href: '/settings', label: 'Settings' });
-  if (permissions.viewAudit(viewer)) links.push({ href: '/audit', label: 'Audit log' });
-  links.push({ href: '/account', label: 'Account' });
-  return links;
 }
 
 function readFlash(request: FastifyRequest, reply: FastifyReply): Flash | null {
@@ -60,7 +47,7 @@ function readFlash(request: FastifyRequest, reply: FastifyReply): Flash | null {
   }
 }
 
-export default fp(async function views(app: FastifyInstance) {
+export default fp(async function views(app: FastifyInstance, options: ViewsOptions) {
   const eta = new Eta({
     views: VIEWS_FOLDER,
     cache: app.config.production,
@@ -90,27 +77,35 @@ export default fp(async function views(app: FastifyInstance) {
     return this.code(303).redirect(location);
   });
 
+  function render(
+    reply: FastifyReply,
+    template: string,
+    locals: Record<string, unknown>,
+    statusCode: number,
+  ) {
+    reply.code(statusCode).type('text/html; charset=utf-8');
+    return reply.view(`${template}.eta`, locals) as unknown as FastifyReply;
+  }
+
   app.decorateReply(
     'page',
     function (this: FastifyReply, template: string, data: Record<string, unknown> = {}, statusCode = 200) {
       const request = this.request;
-      const viewer = request.viewer;
       const locals = {
         title: 'Leadership Board',
-        viewer,
-        user: request.user,
-        nav: navigationFor(viewer),
         currentPath: request.url.split('?')[0],
         flash: readFlash(request, this),
-        roleLabels: ROLE_LABELS,
-        contextLabels: CONTEXT_LABELS,
-        can: viewer
-          ? Object.fromEntries(Object.entries(permissions).map(([name, check]) => [name, check(viewer)]))
-          : {},
+        ...options.pageLocals(request),
         ...data,
       };
-      this.code(statusCode).type('text/html; charset=utf-8');
-      return this.view(`${template}.eta`, locals) as unknown as FastifyReply;
+      return render(this, template, locals, statusCode);
+    },
+  );
+
+  app.decorateReply(
+    'fragment',
+    function (this: FastifyReply, template: string, data: Record<string, unknown> = {}, statusCode = 200) {
+      return render(this, template, { ...options.pageLocals(this.request), ...data }, statusCode);
     },
   );
 });

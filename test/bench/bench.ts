@@ -10,7 +10,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { users } from '../../src/db/schema.js';
-import { demoEmail, seedDemo } from '../../src/db/seed-demo.js';
+import { demoEmail, seedDemo } from '../../src/demo/seed-demo.js';
 import { regionOf } from '../../src/domain/countries.js';
 import { type BoardMember, candidateImpact, defaultDiversityRules } from '../../src/domain/diversity.js';
 import { MIGRATION_CONTEXTS, type Region } from '../../src/domain/reference.js';

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cities, terms, users } from '../../src/db/schema.js';
-import { DEMO_ACCOUNTS, demoEmail, seedDemo } from '../../src/db/seed-demo.js';
+import { DEMO_ACCOUNTS, demoEmail, seedDemo } from '../../src/demo/seed-demo.js';
 import { addDays, daysBetween, todayIso } from '../../src/domain/dates.js';
-import { sittingMembers } from '../../src/features/board/sitting-members.js';
+import { sittingMembers } from '../../src/features/terms/sitting-members.js';
 import { DEMO_PASSWORD, logInAs, makeTestApp, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;

@@ -1,7 +1,8 @@
 // Specification of eligibility screening: findings the secretariat sees for each nomination.
 // A city holds one seat, a reached term limit bars the nominee, and a short mandate is a warning.
 import { describe, expect, it } from 'vitest';
-import { assessEligibility, cityKey, type EligibilityInput } from '../../src/domain/eligibility.js';
+import { assessEligibility, type EligibilityInput } from '../../src/domain/eligibility.js';
+import { cityKey } from '../../src/features/cities/city-identity.js';
 
 const foundingCityKeys = [
   cityKey('JO', 'Amman'),
@@ -26,39 +27,6 @@ function nominationFor(overrides: Partial<EligibilityInput>): EligibilityInput {
     ...overrides,
   };
 }
-
-describe('cityKey', () => {
-  it('joins the upper-case country code and the lower-case city name', () => {
-    expect(cityKey('gb', 'Bristol')).toBe('GB:bristol');
-  });
-
-  it("matches 'Zürich' and 'zurich ' as the same city", () => {
-    expect(cityKey('CH', 'Zürich')).toBe(cityKey('CH', 'zurich '));
-    expect(cityKey('CH', 'Zürich')).toBe('CH:zurich');
-  });
-
-  it('removes diacritics whether typed as one character or as a letter and a combining mark', () => {
-    expect(cityKey('CO', 'Bogotá')).toBe('CO:bogota');
-    expect(cityKey('CO', 'Bogota\u0301')).toBe('CO:bogota');
-  });
-
-  it('keeps letters that are distinct letters rather than a letter with a mark, such as the dotless ı', () => {
-    expect(cityKey('TR', 'Şanlıurfa')).toBe('TR:sanlıurfa');
-    expect(cityKey('TR', 'Şanlıurfa')).not.toBe(cityKey('TR', 'Sanliurfa'));
-  });
-
-  it('trims and collapses whitespace inside the name', () => {
-    expect(cityKey(' US ', '  Los   \tAngeles ')).toBe('US:los angeles');
-  });
-
-  it('keeps cities of the same name in different countries apart', () => {
-    expect(cityKey('GB', 'Birmingham')).not.toBe(cityKey('US', 'Birmingham'));
-  });
-
-  it('keeps hyphens and apostrophes, which distinguish real names', () => {
-    expect(cityKey('FR', "Villeneuve-d'Ascq")).toBe("FR:villeneuve-d'ascq");
-  });
-});
 
 describe('assessEligibility', () => {
   it('finds a nominee from a city without a seat, within mandate and term limit, eligible with no findings', () => {

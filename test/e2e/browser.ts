@@ -13,7 +13,7 @@ import {
   type Response,
 } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { demoEmail } from '../../src/db/seed-demo.js';
+import { demoEmail } from '../../src/demo/seed-demo.js';
 import { type RunningServer, startServer } from './server.js';
 
 export const DEMO_PASSWORD = 'mmc-demo-password';

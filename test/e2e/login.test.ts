@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNTS, demoEmail } from '../../src/db/seed-demo.js';
+import { DEMO_ACCOUNTS, demoEmail } from '../../src/demo/seed-demo.js';
 import { ROLE_LABELS } from '../../src/domain/reference.js';
 import {
   DEMO_PASSWORD,

@@ -1,7 +1,7 @@
 // The seats and terms page in a real browser: its timeline and forecasts, and ending a term early
 // through the form, which opens the seat's vacancy; the former member then loses the page.
 import { describe, expect, it } from 'vitest';
-import { demoEmail } from '../../src/db/seed-demo.js';
+import { demoEmail } from '../../src/demo/seed-demo.js';
 import {
   addDays,
   expectPath,

@@ -8,7 +8,7 @@ import supertest from 'supertest';
 import { buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type Db, openDatabase } from '../../src/db/client.js';
-import { demoEmail, seedDemo } from '../../src/db/seed-demo.js';
+import { demoEmail, seedDemo } from '../../src/demo/seed-demo.js';
 
 export const DEMO_PASSWORD = 'mmc-demo-password';
 export const ORIGIN = 'http://localhost:3000';

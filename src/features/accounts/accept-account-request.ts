@@ -1,42 +1,46 @@
 // Accepts a pending request for a nominator account: creates the account and mails an invitation
-// link, as the secretariat's own invitation does. Who may: the secretariat (the route's guard).
-// Refuses an unknown request (404), a decided one, or an e-mail that has an account by now (409).
+// link, as the secretariat's own invitation does. Who may: the secretariat. Refuses an unknown
+// request (404), a decided one, or an e-mail that has an account by now (409).
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { accountRequests } from '../../db/schema.js';
-import { conflict } from '../../plugins/errors.js';
+import { type ActionResult, ok, refused } from '../../lib/action-result.js';
 import { actorOf } from '../audit/actor.js';
 import { recordAudit } from '../audit/audit-log.js';
-import type { SessionUser } from '../auth/sessions.js';
+import { permissions, type Viewer } from '../auth/permissions.js';
 import { accountExists, createInvitedNominator } from './invite-nominator.js';
-import { requirePendingRequest } from './pending-account-request.js';
+import { isRefusal, pendingRequest } from './pending-account-request.js';
 
 export function acceptAccountRequest(
   db: Db,
   requestId: number,
-  decidedBy: SessionUser,
+  viewer: Viewer,
   options: { publicOrigin: string; now: Date },
-): { email: string; name: string } {
+): ActionResult<{ email: string; name: string }> {
+  if (!permissions.manageAccounts(viewer))
+    return refused(403, 'Only the secretariat decides account requests.');
   const { now } = options;
   return db.transaction((tx) => {
-    const request = requirePendingRequest(tx, requestId);
+    const request = pendingRequest(tx, requestId);
+    if (isRefusal(request)) return request;
     if (accountExists(tx, request.email)) {
-      throw conflict(
+      return refused(
+        409,
         `Request ${requestId} cannot be accepted, because an account for ${request.email} already exists. Decline the request, or re-send that account’s invitation.`,
       );
     }
     tx.update(accountRequests)
-      .set({ status: 'accepted', decidedBy: decidedBy.id, decidedAt: now.toISOString() })
+      .set({ status: 'accepted', decidedBy: viewer.id, decidedAt: now.toISOString() })
       .where(eq(accountRequests.id, requestId))
       .run();
     const invited = createInvitedNominator(
       tx,
       { name: request.name, email: request.email, cityName: request.cityName, country: request.country },
-      decidedBy,
+      viewer,
       { ...options, answersRequest: true },
     );
     recordAudit(tx, {
-      actor: actorOf(decidedBy),
+      actor: actorOf(viewer),
       action: 'account.request_accept',
       subjectType: 'account_request',
       subjectId: requestId,
@@ -48,6 +52,6 @@ export function acceptAccountRequest(
       },
       at: now,
     });
-    return { email: request.email, name: request.name };
+    return ok({ email: request.email, name: request.name });
   });
 }

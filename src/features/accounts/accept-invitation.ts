@@ -1,79 +1,86 @@
 // Activates an invited account: sets the password chosen through the mailed link, uses the link
 // up and logs the person in. Anyone holding a valid link may. Refuses a weak or mismatched
 // password (422) and an unknown, used or expired link (404) — of two posts racing, only one wins.
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { invitations, users } from '../../db/schema.js';
-import { type FieldErrors, formBody } from '../../lib/forms.js';
+import { type ActionResult, invalid, ok, refused } from '../../lib/action-result.js';
+import { parseForm, plainString } from '../../lib/forms.js';
 import { actorOf } from '../audit/actor.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { hashPassword, passwordProblem } from '../auth/passwords.js';
 import { createSession, invalidateSession } from '../auth/sessions.js';
-import { findUsableInvitation, revokeOpenInvitations } from './invitation-token.js';
+import { findUsableInvitation, hashInvitationToken, revokeOpenInvitations } from './invitation-token.js';
 
-export type AcceptInvitationResult =
-  | { ok: true; token: string; displayName: string }
-  | { ok: false; reason: 'invalid_link' }
-  | { ok: false; reason: 'invalid_password'; errors: FieldErrors };
+const setPasswordForm = z
+  .object({
+    password: plainString('Choose a password.').min(1, 'Choose a password.'),
+    confirmPassword: plainString('Type the password again.'),
+  })
+  .superRefine((form, context) => {
+    const problem = passwordProblem(form.password);
+    if (problem) context.addIssue({ code: 'custom', path: ['password'], message: problem });
+    if (form.confirmPassword !== form.password)
+      context.addIssue({
+        code: 'custom',
+        path: ['confirmPassword'],
+        message: 'The two passwords do not match.',
+      });
+  });
 
-export function setPasswordProblems(body: unknown): FieldErrors {
-  const values = formBody(body);
-  const password = typeof values.password === 'string' ? values.password : '';
-  const confirmPassword = typeof values.confirmPassword === 'string' ? values.confirmPassword : '';
-  const errors: FieldErrors = {};
-  const problem = password === '' ? 'Choose a password.' : passwordProblem(password);
-  if (problem) errors.password = problem;
-  if (confirmPassword !== password) errors.confirmPassword = 'The two passwords do not match.';
-  return errors;
-}
+export const INVALID_LINK = 'This invitation link is not valid: it is unknown, used, replaced or expired.';
 
 export async function acceptInvitation(
   db: Db,
   token: string,
-  body: unknown,
+  input: unknown,
   options: { previousSessionId: string | null; now: Date },
-): Promise<AcceptInvitationResult> {
+): Promise<ActionResult<{ token: string; displayName: string }>> {
   const { now } = options;
-  if (!findUsableInvitation(db, token, now)) return { ok: false, reason: 'invalid_link' };
-  const errors = setPasswordProblems(body);
-  if (Object.keys(errors).length > 0) return { ok: false, reason: 'invalid_password', errors };
+  if (!findUsableInvitation(db, token, now)) return refused(404, INVALID_LINK);
+  const form = parseForm(setPasswordForm, input);
+  if (!form.ok) return invalid(form.errors);
 
   // Hash before the transaction: better-sqlite3 transactions are synchronous.
-  const passwordHash = await hashPassword(formBody(body).password as string);
+  const passwordHash = await hashPassword(form.data.password);
   const nowIso = now.toISOString();
   return db.transaction((tx) => {
-    // Checked again: the link may have been used or replaced while the password was hashing.
-    const invitation = findUsableInvitation(tx, token, now);
-    if (!invitation) return { ok: false as const, reason: 'invalid_link' as const };
-    // The guarded update is what makes the link single-use: of two racing posts, one changes no row.
+    // The guarded update is the check: it claims the link only if it is still unused, unexpired,
+    // and its account enabled and without a password. Of two racing posts, one claims nothing.
     const claimed = tx
       .update(invitations)
       .set({ usedAt: nowIso })
       .where(
         and(
-          eq(invitations.id, invitation.invitationId),
+          eq(invitations.tokenHash, hashInvitationToken(token)),
           isNull(invitations.usedAt),
           gt(invitations.expiresAt, nowIso),
+          inArray(
+            invitations.userId,
+            tx
+              .select({ id: users.id })
+              .from(users)
+              .where(and(eq(users.disabled, false), isNull(users.passwordHash))),
+          ),
         ),
       )
-      .run();
-    if (claimed.changes !== 1) return { ok: false as const, reason: 'invalid_link' as const };
-    tx.update(users).set({ passwordHash }).where(eq(users.id, invitation.userId)).run();
-    revokeOpenInvitations(tx, invitation.userId, now);
+      .returning({ invitationId: invitations.id, userId: invitations.userId })
+      .get();
+    if (!claimed) return refused(404, INVALID_LINK);
+    const user = tx.select().from(users).where(eq(users.id, claimed.userId)).get()!;
+    tx.update(users).set({ passwordHash }).where(eq(users.id, user.id)).run();
+    revokeOpenInvitations(tx, user.id, now);
     if (options.previousSessionId) invalidateSession(tx, options.previousSessionId);
-    const { token: sessionToken } = createSession(tx, invitation.userId, now.getTime());
+    const { token: sessionToken } = createSession(tx, user.id, now.getTime());
     recordAudit(tx, {
-      actor: actorOf({ id: invitation.userId, email: invitation.email }),
+      actor: actorOf(user),
       action: 'account.activate',
       subjectType: 'user',
-      subjectId: invitation.userId,
-      details: { invitationId: invitation.invitationId },
+      subjectId: user.id,
+      details: { invitationId: claimed.invitationId },
       at: now,
     });
-    return {
-      ok: true as const,
-      token: sessionToken,
-      displayName: invitation.displayName,
-    };
+    return ok({ token: sessionToken, displayName: user.displayName });
   });
 }

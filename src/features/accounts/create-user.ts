@@ -1,17 +1,18 @@
-// Creates an account (operators through the CLI; the secretariat's invitations build on it).
+// Creates an account with a password (operators, through the CLI).
 // Refuses a malformed e-mail, a short password, an unknown role or country, a duplicate e-mail,
 // and a nominator or board member without a city, a partner without an organisation.
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db, Tx } from '../../db/client.js';
-import { cities, users } from '../../db/schema.js';
+import type { Db } from '../../db/client.js';
+import { users } from '../../db/schema.js';
 import { countryByCode } from '../../domain/countries.js';
-import { cityKey } from '../../domain/eligibility.js';
 import { ROLES } from '../../domain/reference.js';
-import type { FieldErrors } from '../../lib/forms.js';
+import { type ActionResult, invalid, ok } from '../../lib/action-result.js';
+import { fieldErrors } from '../../lib/forms.js';
 import type { Actor } from '../audit/audit-log.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { hashPassword, passwordProblem } from '../auth/passwords.js';
+import { findOrCreateCity } from '../cities/find-or-create-city.js';
 
 export const newUserSchema = z
   .object({
@@ -58,21 +59,19 @@ export const newUserSchema = z
 
 export type NewUser = z.infer<typeof newUserSchema>;
 
-/** Finds a city by its normalised key, or records it. */
-export function findOrCreateCity(tx: Tx | Db, country: string, name: string): number {
-  const key = cityKey(country, name);
-  const existing = tx.select({ id: cities.id }).from(cities).where(eq(cities.cityKey, key)).get();
-  if (existing) return existing.id;
-  return tx.insert(cities).values({ name, country, cityKey: key }).returning({ id: cities.id }).get().id;
-}
-
-export type CreateUserResult = { ok: true; userId: number } | { ok: false; errors: FieldErrors };
-
-export async function createUser(db: Db, input: NewUser, actor: Actor, now: Date): Promise<CreateUserResult> {
+export async function createUser(
+  db: Db,
+  raw: unknown,
+  actor: Actor,
+  now: Date,
+): Promise<ActionResult<{ userId: number }>> {
+  const form = newUserSchema.safeParse(raw);
+  if (!form.success) return invalid(fieldErrors(form.error));
+  const input = form.data;
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   return db.transaction((tx) => {
     if (tx.select({ id: users.id }).from(users).where(eq(users.email, input.email)).get()) {
-      return { ok: false as const, errors: { email: `An account for ${input.email} already exists.` } };
+      return invalid({ email: `An account for ${input.email} already exists.` });
     }
     const cityId =
       input.cityCountry && input.cityName ? findOrCreateCity(tx, input.cityCountry, input.cityName) : null;
@@ -96,6 +95,6 @@ export async function createUser(db: Db, input: NewUser, actor: Actor, now: Date
       details: { email: input.email, role: input.role, cityId, partner: input.partner ?? null },
       at: now,
     });
-    return { ok: true as const, userId: id };
+    return ok({ userId: id });
   });
 }

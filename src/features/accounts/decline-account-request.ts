@@ -1,13 +1,14 @@
 // Declines a pending request for a nominator account and tells the requester politely. Who may:
-// the secretariat (the route's guard). Refuses an unknown request (404) and a decided one (409).
+// the secretariat. Refuses an unknown request (404) and a decided one (409).
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { accountRequests } from '../../db/schema.js';
+import { type ActionResult, ok, refused } from '../../lib/action-result.js';
 import { actorOf } from '../audit/actor.js';
 import { recordAudit } from '../audit/audit-log.js';
-import type { SessionUser } from '../auth/sessions.js';
+import { permissions, type Viewer } from '../auth/permissions.js';
 import { queueMail } from '../mail/outbox.js';
-import { type AccountRequest, requirePendingRequest } from './pending-account-request.js';
+import { type AccountRequest, isRefusal, pendingRequest } from './pending-account-request.js';
 
 function declineText(request: AccountRequest): string {
   return [
@@ -22,13 +23,16 @@ function declineText(request: AccountRequest): string {
 export function declineAccountRequest(
   db: Db,
   requestId: number,
-  decidedBy: SessionUser,
+  viewer: Viewer,
   now: Date,
-): { email: string; name: string } {
+): ActionResult<{ email: string; name: string }> {
+  if (!permissions.manageAccounts(viewer))
+    return refused(403, 'Only the secretariat decides account requests.');
   return db.transaction((tx) => {
-    const request = requirePendingRequest(tx, requestId);
+    const request = pendingRequest(tx, requestId);
+    if (isRefusal(request)) return request;
     tx.update(accountRequests)
-      .set({ status: 'declined', decidedBy: decidedBy.id, decidedAt: now.toISOString() })
+      .set({ status: 'declined', decidedBy: viewer.id, decidedAt: now.toISOString() })
       .where(eq(accountRequests.id, requestId))
       .run();
     queueMail(
@@ -41,13 +45,13 @@ export function declineAccountRequest(
       now,
     );
     recordAudit(tx, {
-      actor: actorOf(decidedBy),
+      actor: actorOf(viewer),
       action: 'account.request_decline',
       subjectType: 'account_request',
       subjectId: requestId,
       details: { email: request.email },
       at: now,
     });
-    return { email: request.email, name: request.name };
+    return ok({ email: request.email, name: request.name });
   });
 }

@@ -1,20 +1,17 @@
 // Invites a nominator: creates the account without a password, for its city, and e-mails a
-// single-use link to set one. Who may: the secretariat (the route's guard). Refuses invalid input
+// single-use link to set one. Who may: the secretariat. Refuses invalid input
 // and an e-mail address that already has an account (422, beside the field); stores nothing then.
 import { and, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { accountRequests, users } from '../../db/schema.js';
-import { type FieldErrors, type FormValues, formBody, parseForm } from '../../lib/forms.js';
-import { findOrCreateCity } from '../accounts/create-user.js';
+import { type ActionResult, invalid, ok, refused } from '../../lib/action-result.js';
+import { parseForm } from '../../lib/forms.js';
 import { actorOf } from '../audit/actor.js';
 import { recordAudit } from '../audit/audit-log.js';
-import type { SessionUser } from '../auth/sessions.js';
+import { permissions, type Viewer } from '../auth/permissions.js';
+import { findOrCreateCity } from '../cities/find-or-create-city.js';
 import { type InviteNominatorInput, inviteNominatorForm } from './account-forms.js';
 import { type IssuedInvitation, issueInvitation } from './issue-invitation.js';
-
-export type InviteNominatorResult =
-  | { ok: true; userId: number; email: string; expiresAt: string }
-  | { ok: false; errors: FieldErrors; values: FormValues };
 
 export function emailTakenMessage(email: string): string {
   return `An account for ${email} already exists.`;
@@ -28,7 +25,7 @@ export function accountExists(tx: Tx | Db, email: string): boolean {
 export function createInvitedNominator(
   tx: Tx,
   person: InviteNominatorInput,
-  invitedBy: SessionUser,
+  invitedBy: Viewer,
   options: { publicOrigin: string; now: Date; answersRequest?: boolean },
 ): IssuedInvitation & { userId: number } {
   const cityId = findOrCreateCity(tx, person.country, person.cityName);
@@ -62,23 +59,18 @@ export function createInvitedNominator(
 
 export function inviteNominator(
   db: Db,
-  body: unknown,
-  invitedBy: SessionUser,
+  input: unknown,
+  invitedBy: Viewer,
   options: { publicOrigin: string; now: Date },
-): InviteNominatorResult {
-  const form = parseForm(inviteNominatorForm, body);
-  if (!form.ok) return form;
+): ActionResult<{ userId: number; email: string; expiresAt: string }> {
+  if (!permissions.manageAccounts(invitedBy)) return refused(403, 'Only the secretariat sends invitations.');
+  const form = parseForm(inviteNominatorForm, input);
+  if (!form.ok) return invalid(form.errors);
   const person = form.data;
   const { now } = options;
 
   return db.transaction((tx) => {
-    if (accountExists(tx, person.email)) {
-      return {
-        ok: false as const,
-        errors: { email: emailTakenMessage(person.email) },
-        values: formBody(body),
-      };
-    }
+    if (accountExists(tx, person.email)) return invalid({ email: emailTakenMessage(person.email) });
     const invited = createInvitedNominator(tx, person, invitedBy, options);
     // The same person may also have asked through the public form: that request is answered now,
     // rather than left in the queue to be accepted or declined a second time.
@@ -105,6 +97,6 @@ export function inviteNominator(
       },
       at: now,
     });
-    return { ok: true as const, userId: invited.userId, email: person.email, expiresAt: invited.expiresAt };
+    return ok({ userId: invited.userId, email: person.email, expiresAt: invited.expiresAt });
   });
 }

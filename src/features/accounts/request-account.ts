@@ -4,10 +4,11 @@
 // towards the limit like any attempt: neither the answer nor the limit reveals which addresses
 // have accounts.
 import { and, asc, count, eq, gt } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Db, Tx } from '../../db/client.js';
 import { accountRequests, users } from '../../db/schema.js';
 import { countryByCode } from '../../domain/countries.js';
-import { type FieldErrors, type FormValues, parseForm } from '../../lib/forms.js';
+import { type ActionResult, invalid, ok, refused } from '../../lib/action-result.js';
+import { parseForm } from '../../lib/forms.js';
 import type { Actor } from '../audit/audit-log.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { queueMail } from '../mail/outbox.js';
@@ -19,13 +20,8 @@ export const REQUEST_WINDOW_MS = 60 * 60 * 1000;
 
 const PUBLIC_ACTOR: Actor = { id: null, label: 'public' };
 
-export type RequestAccountResult =
-  | { ok: true; input: AccountRequestInput }
-  | { ok: false; reason: 'invalid'; errors: FieldErrors; values: FormValues }
-  | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
-
 /** Seconds until this address may ask again, or 0 when it may ask now. */
-function throttleWait(db: Db, clientAddress: string, now: Date): number {
+function throttleWait(db: Db | Tx, clientAddress: string, now: Date): number {
   const where = and(
     eq(accountRequests.clientAddress, clientAddress),
     gt(accountRequests.createdAt, new Date(now.getTime() - REQUEST_WINDOW_MS).toISOString()),
@@ -57,38 +53,51 @@ function secretariatNotice(request: AccountRequestInput, publicOrigin: string): 
   ].join('\n\n');
 }
 
+function throttledRefusal(retryAfterSeconds: number) {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return refused(
+    429,
+    `We have received ${MAX_REQUESTS_PER_ADDRESS} account requests from your network in the past hour, which is as many as we accept. Please try again in about ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+    { retryAfterSeconds },
+  );
+}
+
 export function requestAccount(
   db: Db,
-  body: unknown,
+  input: unknown,
   options: { clientAddress: string; publicOrigin: string; now: Date },
-): RequestAccountResult {
+): ActionResult<AccountRequestInput> {
   const { now, clientAddress } = options;
-  const retryAfterSeconds = throttleWait(db, clientAddress, now);
-  if (retryAfterSeconds > 0) return { ok: false, reason: 'throttled', retryAfterSeconds };
-  const form = parseForm(accountRequestForm, body);
-  if (!form.ok) return { ok: false, reason: 'invalid', errors: form.errors, values: form.values };
-  const input = form.data;
+  const form = parseForm(accountRequestForm, input);
+  if (!form.ok) {
+    // A throttled address learns that first, rather than fixing a form it cannot send.
+    const wait = throttleWait(db, clientAddress, now);
+    return wait > 0 ? throttledRefusal(wait) : invalid(form.errors);
+  }
+  const request = form.data;
 
-  db.transaction((tx) => {
+  return db.transaction((tx) => {
+    const wait = throttleWait(tx, clientAddress, now);
+    if (wait > 0) return throttledRefusal(wait);
     const alreadyPending = tx
       .select({ id: accountRequests.id })
       .from(accountRequests)
-      .where(and(eq(accountRequests.email, input.email), eq(accountRequests.status, 'pending')))
+      .where(and(eq(accountRequests.email, request.email), eq(accountRequests.status, 'pending')))
       .get();
-    if (alreadyPending || accountExists(tx, input.email)) {
+    if (alreadyPending || accountExists(tx, request.email)) {
       tx.insert(accountRequests)
-        .values({ ...input, status: 'duplicate', clientAddress, createdAt: now.toISOString() })
+        .values({ ...request, status: 'duplicate', clientAddress, createdAt: now.toISOString() })
         .run();
-      return;
+      return ok(request);
     }
     const { id } = tx
       .insert(accountRequests)
       .values({
-        name: input.name,
-        email: input.email,
-        cityName: input.cityName,
-        country: input.country,
-        roleAtCity: input.roleAtCity,
+        name: request.name,
+        email: request.email,
+        cityName: request.cityName,
+        country: request.country,
+        roleAtCity: request.roleAtCity,
         status: 'pending',
         clientAddress,
         createdAt: now.toISOString(),
@@ -100,7 +109,7 @@ export function requestAccount(
       action: 'account.request',
       subjectType: 'account_request',
       subjectId: id,
-      details: { email: input.email, cityName: input.cityName, country: input.country },
+      details: { email: request.email, cityName: request.cityName, country: request.country },
       at: now,
     });
     const secretariat = tx
@@ -113,12 +122,12 @@ export function requestAccount(
         tx,
         {
           to: recipient.email,
-          subject: `Account request from ${input.name} (${input.cityName})`,
-          text: secretariatNotice(input, options.publicOrigin),
+          subject: `Account request from ${request.name} (${request.cityName})`,
+          text: secretariatNotice(request, options.publicOrigin),
         },
         now,
       );
     }
+    return ok(request);
   });
-  return { ok: true, input };
 }

@@ -1,21 +1,22 @@
 // Sends a new invitation link to an account that has not set its password yet (say, because the
 // first link expired); every earlier unused link of the account stops working. Who may: the
-// secretariat (the route's guard). Refuses an unknown account (404), and an active or disabled one (409).
+// secretariat. Refuses an unknown account (404), and an active or disabled one (409).
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { cities, users } from '../../db/schema.js';
-import { conflict, notFound } from '../../plugins/errors.js';
+import { type ActionResult, ok, refused } from '../../lib/action-result.js';
 import { actorOf } from '../audit/actor.js';
 import { recordAudit } from '../audit/audit-log.js';
-import type { SessionUser } from '../auth/sessions.js';
+import { permissions, type Viewer } from '../auth/permissions.js';
 import { issueInvitation } from './issue-invitation.js';
 
 export function resendInvitation(
   db: Db,
   userId: number,
-  invitedBy: SessionUser,
+  invitedBy: Viewer,
   options: { publicOrigin: string; now: Date },
-): { email: string; expiresAt: string } {
+): ActionResult<{ email: string; expiresAt: string }> {
+  if (!permissions.manageAccounts(invitedBy)) return refused(403, 'Only the secretariat sends invitations.');
   return db.transaction((tx) => {
     const invitee = tx
       .select({
@@ -32,12 +33,16 @@ export function resendInvitation(
       .leftJoin(cities, eq(cities.id, users.cityId))
       .where(eq(users.id, userId))
       .get();
-    if (!invitee) throw notFound(`There is no account ${userId}.`);
+    if (!invitee) return refused(404, `There is no account ${userId}.`);
     if (invitee.disabled) {
-      throw conflict(`Cannot re-send an invitation to ${invitee.email}, because the account is disabled.`);
+      return refused(
+        409,
+        `Cannot re-send an invitation to ${invitee.email}, because the account is disabled.`,
+      );
     }
     if (invitee.passwordHash !== null) {
-      throw conflict(
+      return refused(
+        409,
         `Cannot re-send an invitation to ${invitee.email}, because the account has already set its password.`,
       );
     }
@@ -61,6 +66,6 @@ export function resendInvitation(
       details: { email: invitee.email, invitationId: issued.invitationId, expiresAt: issued.expiresAt },
       at: options.now,
     });
-    return { email: invitee.email, expiresAt: issued.expiresAt };
+    return ok({ email: invitee.email, expiresAt: issued.expiresAt });
   });
 }

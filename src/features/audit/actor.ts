@@ -1,6 +1,6 @@
-import type { SessionUser } from '../auth/sessions.js';
 import type { Actor } from './audit-log.js';
 
-export function actorOf(user: Pick<SessionUser, 'id' | 'email'>): Actor {
-  return { id: user.id, label: user.email };
+/** Who acted, as the audit log names a person: their account and e-mail. */
+export function actorOf(person: { id: number; email: string }): Actor {
+  return { id: person.id, label: person.email };
 }

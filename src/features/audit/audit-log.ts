@@ -3,7 +3,7 @@
 // removed or inserted entry breaks the chain and `audit:verify` names the first broken one.
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
-import { asc, desc } from 'drizzle-orm';
+import { asc, desc, gt } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { auditLog } from '../../db/schema.js';
 
@@ -23,8 +23,8 @@ export interface AuditEvent {
   subjectType: string;
   subjectId?: string | number | null;
   details?: Record<string, unknown>;
-  /** Defaults to now; tests and the CLI may pass a fixed instant. */
-  at?: Date;
+  /** When it happened: the action's clock, never read here (DESIGN.md, "Time"). */
+  at: Date;
 }
 
 interface ChainedFields {
@@ -56,7 +56,7 @@ function entryHash(fields: ChainedFields): string {
 export function recordAudit(tx: Tx | Db, event: AuditEvent): void {
   const last = tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get();
   const fields: ChainedFields = {
-    at: (event.at ?? new Date()).toISOString(),
+    at: event.at.toISOString(),
     actorId: event.actor.id,
     actorLabel: event.actor.label,
     action: event.action,
@@ -71,42 +71,66 @@ export function recordAudit(tx: Tx | Db, event: AuditEvent): void {
 }
 
 export type ChainVerdict =
-  | { ok: true; entries: number }
+  | { ok: true; entries: number; lastId: number; lastHash: string }
   | { ok: false; entries: number; brokenId: number; problem: string };
 
-/** Walks the whole chain in order and names the first entry that does not fit. */
-export function verifyAuditChain(db: Db): ChainVerdict {
-  let prevHash = GENESIS_HASH;
-  let count = 0;
-  let expectedId: number | null = null;
-  for (const entry of db.select().from(auditLog).orderBy(asc(auditLog.id)).all()) {
-    count += 1;
-    if (expectedId !== null && entry.id !== expectedId) {
-      return {
-        ok: false,
-        entries: count,
-        brokenId: entry.id,
-        problem: `entries ${expectedId}–${entry.id - 1} are missing`,
-      };
+/** Where a walk starts: the beginning, or an entry already verified. */
+export interface ChainStart {
+  afterId: number;
+  hash: string;
+  entries: number;
+}
+
+const GENESIS: ChainStart = { afterId: 0, hash: GENESIS_HASH, entries: 0 };
+const BATCH = 5000;
+
+/**
+ * Walks the chain in order from `start` (the beginning by default) and names the first entry that
+ * does not fit. Reads in batches, so a long log never sits in memory at once.
+ */
+export function verifyAuditChain(db: Db, start: ChainStart = GENESIS): ChainVerdict {
+  let prevHash = start.hash;
+  let count = start.entries;
+  let lastId = start.afterId;
+  let expectedId: number | null = start.afterId === 0 ? null : start.afterId + 1;
+  for (;;) {
+    const batch = db
+      .select()
+      .from(auditLog)
+      .where(gt(auditLog.id, lastId))
+      .orderBy(asc(auditLog.id))
+      .limit(BATCH)
+      .all();
+    for (const entry of batch) {
+      count += 1;
+      if (expectedId !== null && entry.id !== expectedId) {
+        return {
+          ok: false,
+          entries: count,
+          brokenId: entry.id,
+          problem: `entries ${expectedId}–${entry.id - 1} are missing`,
+        };
+      }
+      if (entry.prevHash !== prevHash) {
+        return {
+          ok: false,
+          entries: count,
+          brokenId: entry.id,
+          problem: 'its previous-hash does not match the entry before it',
+        };
+      }
+      if (entryHash(entry) !== entry.hash) {
+        return {
+          ok: false,
+          entries: count,
+          brokenId: entry.id,
+          problem: 'its content does not match its hash',
+        };
+      }
+      prevHash = entry.hash;
+      expectedId = entry.id + 1;
+      lastId = entry.id;
     }
-    if (entry.prevHash !== prevHash) {
-      return {
-        ok: false,
-        entries: count,
-        brokenId: entry.id,
-        problem: 'its previous-hash does not match the entry before it',
-      };
-    }
-    if (entryHash(entry) !== entry.hash) {
-      return {
-        ok: false,
-        entries: count,
-        brokenId: entry.id,
-        problem: 'its content does not match its hash',
-      };
-    }
-    prevHash = entry.hash;
-    expectedId = entry.id + 1;
+    if (batch.length < BATCH) return { ok: true, entries: count, lastId, lastHash: prevHash };
   }
-  return { ok: true, entries: count };
 }

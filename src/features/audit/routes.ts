@@ -1,131 +1,151 @@
+// The audit log for the secretariat: filterable pages, the chain's verification (incremental on
+// every view, whole on demand), and a streamed CSV export.
 import { and, desc, eq, gte, like, lt, type SQL } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { auditLog } from '../../db/schema.js';
 import { addDays, isIsoDate } from '../../domain/dates.js';
-import { toCsv } from '../../lib/csv.js';
-import { verifyAuditChain } from './audit-log.js';
+import { csvResponse } from '../../lib/csv.js';
+import { firstValue } from '../../lib/forms.js';
+import { answer } from '../../plugins/answer.js';
+import { verifySinceCheckpoint } from './checkpoint.js';
+import { verifyAuditLog } from './verify-audit-chain.js';
 
 const PAGE_SIZE = 100;
+const CSV_BATCH = 1000;
 
-interface AuditQuery {
+interface AuditFilters {
   action?: string;
   actor?: string;
   subject?: string;
   from?: string;
   to?: string;
-  page?: string;
 }
 
-/** A repeated query parameter arrives as an array: the first value counts. */
-function firstValues(raw: Record<string, unknown>): AuditQuery {
-  const first = (value: unknown) => {
-    const one = Array.isArray(value) ? value[0] : value;
-    return typeof one === 'string' ? one : undefined;
-  };
-  return {
-    action: first(raw.action),
-    actor: first(raw.actor),
-    subject: first(raw.subject),
-    from: first(raw.from),
-    to: first(raw.to),
-    page: first(raw.page),
-  };
-}
-
-function auditFilter(raw: Record<string, unknown>): { where: SQL | undefined; filters: AuditQuery } {
-  const query = firstValues(raw);
+function auditFilter(raw: Record<string, unknown>): { where: SQL | undefined; filters: AuditFilters } {
   const conditions: SQL[] = [];
-  const filters: AuditQuery = {};
-  if (query.action) {
-    conditions.push(eq(auditLog.action, query.action));
-    filters.action = query.action;
+  const filters: AuditFilters = {};
+  const action = firstValue(raw.action).trim();
+  if (action) {
+    conditions.push(eq(auditLog.action, action));
+    filters.action = action;
   }
-  if (query.actor?.trim()) {
-    conditions.push(like(auditLog.actorLabel, `%${query.actor.trim().replace(/[%_]/g, '')}%`));
-    filters.actor = query.actor.trim();
+  const actor = firstValue(raw.actor).trim();
+  if (actor) {
+    conditions.push(like(auditLog.actorLabel, `%${actor.replace(/[%_]/g, '')}%`));
+    filters.actor = actor;
   }
-  if (query.subject?.trim()) {
-    const [type, id] = query.subject.trim().split(/[:\s]+/);
+  const subject = firstValue(raw.subject).trim();
+  if (subject) {
+    const [type, id] = subject.split(/[:\s]+/);
     conditions.push(eq(auditLog.subjectType, type!));
     if (id) conditions.push(eq(auditLog.subjectId, id));
-    filters.subject = query.subject.trim();
+    filters.subject = subject;
   }
-  if (query.from && isIsoDate(query.from)) {
-    conditions.push(gte(auditLog.at, query.from));
-    filters.from = query.from;
+  const from = firstValue(raw.from);
+  if (isIsoDate(from)) {
+    conditions.push(gte(auditLog.at, from));
+    filters.from = from;
   }
-  if (query.to && isIsoDate(query.to)) {
-    conditions.push(lt(auditLog.at, addDays(query.to, 1)));
-    filters.to = query.to;
+  const to = firstValue(raw.to);
+  if (isIsoDate(to)) {
+    conditions.push(lt(auditLog.at, addDays(to, 1)));
+    filters.to = to;
   }
   return { where: conditions.length ? and(...conditions) : undefined, filters };
 }
 
 export default async function auditRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: Record<string, unknown> }>(
-    '/audit',
-    { preHandler: app.requirePermission('viewAudit') },
-    async (request, reply) => {
-      const { where, filters } = auditFilter(request.query);
-      const page = Math.min(
-        100_000,
-        Math.max(1, Number.parseInt(firstValues(request.query).page ?? '1', 10) || 1),
-      );
-      const entries = app.db
-        .select()
-        .from(auditLog)
-        .where(where)
-        .orderBy(desc(auditLog.id))
-        .limit(PAGE_SIZE + 1)
-        .offset((page - 1) * PAGE_SIZE)
-        .all();
-      const actions = app.db
-        .selectDistinct({ action: auditLog.action })
-        .from(auditLog)
-        .orderBy(auditLog.action)
-        .all();
-      const csvQuery = new URLSearchParams(
-        Object.entries(filters).filter(([, v]) => v) as [string, string][],
-      ).toString();
-      return reply.page('audit/page', {
-        title: 'Audit log',
-        entries: entries.slice(0, PAGE_SIZE),
-        hasMore: entries.length > PAGE_SIZE,
-        page,
-        filters,
-        actions: actions.map((row) => row.action),
-        chain: verifyAuditChain(app.db),
-        csvQuery,
-        pageQuery: (n: number) =>
-          new URLSearchParams({ ...(filters as Record<string, string>), page: String(n) }).toString(),
-      });
-    },
+  const viewAudit = { preHandler: app.requirePermission('viewAudit') };
+
+  app.get<{ Querystring: Record<string, unknown> }>('/audit', viewAudit, async (request, reply) => {
+    const { where, filters } = auditFilter(request.query);
+    const page = Math.min(100_000, Math.max(1, Number.parseInt(firstValue(request.query.page), 10) || 1));
+    const entries = app.db
+      .select()
+      .from(auditLog)
+      .where(where)
+      .orderBy(desc(auditLog.id))
+      .limit(PAGE_SIZE + 1)
+      .offset((page - 1) * PAGE_SIZE)
+      .all();
+    const actions = app.db
+      .selectDistinct({ action: auditLog.action })
+      .from(auditLog)
+      .orderBy(auditLog.action)
+      .all();
+    const lastWalk = app.db
+      .select({ at: auditLog.at, actorLabel: auditLog.actorLabel, details: auditLog.details })
+      .from(auditLog)
+      .where(eq(auditLog.action, 'audit.verify'))
+      .orderBy(desc(auditLog.id))
+      .limit(1)
+      .get();
+    const query = (extra: Record<string, string>) =>
+      new URLSearchParams({ ...(filters as Record<string, string>), ...extra }).toString();
+    return reply.page('audit/page', {
+      title: 'Audit log',
+      entries: entries.slice(0, PAGE_SIZE),
+      hasMore: entries.length > PAGE_SIZE,
+      page,
+      filters,
+      actions: actions.map((row) => row.action),
+      chain: verifySinceCheckpoint(app.db, app.clock()),
+      lastWalk,
+      csvQuery: query({}),
+      pageQuery: (n: number) => query({ page: String(n) }),
+    });
+  });
+
+  app.post('/audit/verify', viewAudit, async (request, reply) =>
+    answer(reply, verifyAuditLog(app.db, request.viewer!, app.clock()), {
+      ok: (verdict) =>
+        verdict.ok
+          ? reply
+              .flash(`The whole audit chain is intact: ${verdict.entries} entries verified.`)
+              .seeOther('/audit')
+          : reply
+              .flash(`The audit chain is BROKEN at entry ${verdict.brokenId}: ${verdict.problem}.`, 'error')
+              .seeOther('/audit'),
+    }),
   );
 
-  app.get<{ Querystring: Record<string, unknown> }>(
-    '/audit.csv',
-    { preHandler: app.requirePermission('viewAudit') },
-    async (request, reply) => {
-      const { where } = auditFilter(request.query);
-      const entries = app.db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).all();
-      const csv = toCsv(
-        ['id', 'at', 'actor', 'action', 'subject_type', 'subject_id', 'details', 'prev_hash', 'hash'],
-        entries.map((e) => [
-          e.id,
-          e.at,
-          e.actorLabel,
-          e.action,
-          e.subjectType,
-          e.subjectId,
-          e.details,
-          e.prevHash,
-          e.hash,
-        ]),
-      );
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="audit-log.csv"')
-        .send(csv);
-    },
-  );
+  app.get<{ Querystring: Record<string, unknown> }>('/audit.csv', viewAudit, async (request, reply) => {
+    const { where } = auditFilter(request.query);
+    const db = app.db;
+    // Newest first, read a batch at a time by id: each batch is a query of its own, so the
+    // connection is free for other requests between batches.
+    async function* rows() {
+      let before = Number.MAX_SAFE_INTEGER;
+      for (;;) {
+        const batch = db
+          .select()
+          .from(auditLog)
+          .where(and(where, lt(auditLog.id, before)))
+          .orderBy(desc(auditLog.id))
+          .limit(CSV_BATCH)
+          .all();
+        for (const e of batch)
+          yield [
+            e.id,
+            e.at,
+            e.actorLabel,
+            e.action,
+            e.subjectType,
+            e.subjectId,
+            e.details,
+            e.prevHash,
+            e.hash,
+          ];
+        if (batch.length < CSV_BATCH) return;
+        before = batch[batch.length - 1]!.id;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    return csvResponse(
+      reply,
+      'audit-log.csv',
+      ['id', 'at', 'actor', 'action', 'subject_type', 'subject_id', 'details', 'prev_hash', 'hash'],
+      rows(),
+    );
+  });
 }

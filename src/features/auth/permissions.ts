@@ -1,11 +1,17 @@
-// Who may do what, one readable line per feature. Routes ask these; templates use them to decide
-// which links to show. A board member whose term has ended keeps the account but loses the
-// board's rights: `sittingMember` is computed from terms by the session plugin.
-import type { Role } from '../../domain/reference.js';
+// Who may do what, one readable line per rule. Routes ask these before an action runs, actions
+// and queries apply them to the objects they touch, and templates get their answers (`it.can`)
+// to decide which controls to show. A board member whose term has ended keeps the account but
+// loses the board's rights: `sittingMember` is worked out from the terms on every request.
+import { SHORTLIST_STATUSES } from '../../domain/nomination-rules.js';
+import type { NominationStatus, Role, VacancyStatus } from '../../domain/reference.js';
 
 export interface Viewer {
   id: number;
   role: Role;
+  email: string;
+  displayName: string;
+  cityId: number | null;
+  partnerOrganisation: string | null;
   /** True for a board member with an active term today. */
   sittingMember: boolean;
 }
@@ -22,10 +28,44 @@ export const permissions = {
   viewAudit: isSecretariat,
   manageAccounts: isSecretariat,
   submitNominations: (viewer: Viewer) => viewer.role === 'nominator',
-  screenNominations: isSecretariat,
+  reviewNominations: isSecretariat,
   viewNominations: (viewer: Viewer) => viewer.role !== 'board_member' || viewer.sittingMember,
   /** Board members and partners see shortlisted candidates; they vote on them later. */
-  reviewShortlist: (viewer: Viewer) => isSittingBoardMember(viewer) || viewer.role === 'partner',
+  viewShortlist: (viewer: Viewer) => isSittingBoardMember(viewer) || viewer.role === 'partner',
 };
 
 export type Permission = keyof typeof permissions;
+
+/** Each permission answered for one viewer, as templates receive it (`it.can.manageTerms`). */
+export function permissionsOf(viewer: Viewer | null): Record<Permission, boolean> {
+  return Object.fromEntries(
+    Object.entries(permissions).map(([name, check]) => [name, viewer ? check(viewer) : false]),
+  ) as Record<Permission, boolean>;
+}
+
+/**
+ * The secretariat sees every vacancy; board members and partners follow one from its opening
+ * through screening to the ballot (the shortlist is decided then); nominators see open ones.
+ */
+export function canSeeVacancy(viewer: Viewer, status: VacancyStatus): boolean {
+  if (permissions.manageVacancies(viewer)) return true;
+  if (permissions.viewShortlist(viewer)) return ['open', 'screening', 'balloting'].includes(status);
+  return status === 'open';
+}
+
+export interface NominationVisibility {
+  nominatedBy: number;
+  submittedAt: string | null;
+  status: NominationStatus;
+}
+
+/**
+ * A nominator sees their own nominations; the secretariat every nomination ever submitted (a draft
+ * stays its nominator's alone); board members and partners the shortlist and what became of it.
+ */
+export function canSeeNomination(viewer: Viewer, nomination: NominationVisibility): boolean {
+  if (nomination.nominatedBy === viewer.id) return true;
+  if (nomination.submittedAt === null) return false;
+  if (permissions.reviewNominations(viewer)) return true;
+  return permissions.viewShortlist(viewer) && SHORTLIST_STATUSES.includes(nomination.status);
+}

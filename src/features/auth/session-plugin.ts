@@ -1,24 +1,15 @@
-// Reads the session cookie on every request and makes `request.user` and `request.viewer`
-// available; also the cookie's settings and the guards routes use (`app.requireRole`).
-import { and, eq } from 'drizzle-orm';
+// Reads the session cookie on every request and makes `request.viewer` (who is asking, with their
+// role and rights) available; also the cookie's settings and the guards routes use
+// (`app.requirePermission`). Whether a board member still sits is asked of the terms feature,
+// which the app passes in: auth itself knows nothing of terms.
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { terms } from '../db/schema.js';
-import { todayIso } from '../domain/dates.js';
-import type { Role } from '../domain/reference.js';
-import { type Permission, permissions, type Viewer } from '../features/auth/permissions.js';
-import {
-  SESSION_ABSOLUTE_MS,
-  type SessionUser,
-  type ValidSession,
-  validateSessionToken,
-} from '../features/auth/sessions.js';
-import { termActiveOn } from '../features/terms/term-active-sql.js';
-import { forbidden } from './errors.js';
+import { forbidden } from '../../plugins/errors.js';
+import { type Permission, permissions, type Viewer } from './permissions.js';
+import { SESSION_ABSOLUTE_MS, type ValidSession, validateSessionToken } from './sessions.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    user: SessionUser | null;
     viewer: Viewer | null;
     session: ValidSession | null;
   }
@@ -27,10 +18,15 @@ declare module 'fastify' {
     clearSessionCookie(): FastifyReply;
   }
   interface FastifyInstance {
-    /** Anonymous -> 303 to /login; logged in without the permission -> 403. */
+    /** Anonymous -> to /login; logged in without the permission -> 403. */
     requirePermission(permission: Permission): preHandlerAsyncHookHandler;
     requireLogin: preHandlerAsyncHookHandler;
   }
+}
+
+export interface SessionPluginOptions {
+  /** Whether this board member has an active term at this instant. */
+  isSittingMember: (userId: number, now: Date) => boolean;
 }
 
 export function sessionCookieName(production: boolean): string {
@@ -38,15 +34,35 @@ export function sessionCookieName(production: boolean): string {
   return production ? '__Host-session' : 'session';
 }
 
+/**
+ * Not logged in: a page goes to the login form and comes back afterwards. An htmx request (say a
+ * screening decision made after the session expired) must not swap the login page into a table
+ * row: it is told to load the login page instead, returning to the page the user was on.
+ */
 function redirectToLogin(request: FastifyRequest, reply: FastifyReply) {
+  if (request.isHtmx) {
+    const current = request.headers['hx-current-url'];
+    let next = '/';
+    if (typeof current === 'string') {
+      try {
+        const url = new URL(current);
+        next = `${url.pathname}${url.search}`;
+      } catch {
+        next = '/';
+      }
+    }
+    return reply
+      .code(401)
+      .header('hx-redirect', `/login?next=${encodeURIComponent(next)}`)
+      .send();
+  }
   const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
   return reply.code(303).redirect(`/login${next}`);
 }
 
-export default fp(async function sessionsPlugin(app: FastifyInstance) {
+export default fp(async function sessionPlugin(app: FastifyInstance, options: SessionPluginOptions) {
   const cookieName = sessionCookieName(app.config.production);
 
-  app.decorateRequest('user', null);
   app.decorateRequest('viewer', null);
   app.decorateRequest('session', null);
 
@@ -77,32 +93,27 @@ export default fp(async function sessionsPlugin(app: FastifyInstance) {
     const token = request.cookies[cookieName];
     if (!token) return;
     const now = app.clock();
-    const result = validateSessionToken(app.db, token, now.getTime());
+    const result = validateSessionToken(app.db, token, now.getTime(), request.log);
     if (!result) {
       reply.clearSessionCookie();
       return;
     }
+    const { user } = result;
     request.session = result.session;
-    request.user = result.user;
-    const today = todayIso(now);
-    const activeTerm =
-      result.user.role === 'board_member'
-        ? app.db
-            .select({ id: terms.id })
-            .from(terms)
-            .where(and(eq(terms.userId, result.user.id), termActiveOn(today)))
-            .get()
-        : undefined;
     request.viewer = {
-      id: result.user.id,
-      role: result.user.role as Role,
-      sittingMember: Boolean(activeTerm),
+      id: user.id,
+      role: user.role,
+      email: user.email,
+      displayName: user.displayName,
+      cityId: user.cityId,
+      partnerOrganisation: user.partnerOrganisation,
+      sittingMember: user.role === 'board_member' && options.isSittingMember(user.id, now),
     };
   });
 
   // Pages for a logged-in user are private: never kept by a browser or a shared cache.
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.user) reply.header('cache-control', 'no-store');
+    if (request.viewer) reply.header('cache-control', 'no-store');
     return payload;
   });
 

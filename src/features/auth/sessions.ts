@@ -54,10 +54,28 @@ export function createSession(
   };
 }
 
+/** Where a failed write is reported; a session is still read when the disk cannot be written. */
+interface WarningLog {
+  warn(object: unknown, message: string): void;
+}
+
+/**
+ * Writing down a session's last use (or ending an expired one) is housekeeping: when storage
+ * cannot be written, pages are still read, so the board can be consulted while it is repaired.
+ */
+function bestEffort(write: () => void, log: WarningLog | undefined) {
+  try {
+    write();
+  } catch (error) {
+    log?.warn({ err: error }, 'session bookkeeping skipped: storage cannot be written');
+  }
+}
+
 export function validateSessionToken(
   db: Db,
   token: string,
   now: number,
+  log?: WarningLog,
 ): { session: ValidSession; user: SessionUser } | null {
   const [id, secret, ...rest] = token.split('.');
   if (!id || !secret || rest.length > 0 || id.length > 64 || secret.length > 64) return null;
@@ -72,13 +90,13 @@ export function validateSessionToken(
   const stored = new TextEncoder().encode(row.session.secretHash);
   if (!constantTimeEqual(given, stored)) return null;
   if (now >= expiresAt(row.session.createdAt, row.session.lastVerifiedAt) || row.user.disabled) {
-    invalidateSession(db, id);
+    bestEffort(() => invalidateSession(db, id), log);
     return null;
   }
   let lastVerifiedAt = row.session.lastVerifiedAt;
   if (now - lastVerifiedAt >= ACTIVITY_RESOLUTION_MS) {
     lastVerifiedAt = now;
-    db.update(sessions).set({ lastVerifiedAt }).where(eq(sessions.id, id)).run();
+    bestEffort(() => db.update(sessions).set({ lastVerifiedAt }).where(eq(sessions.id, id)).run(), log);
   }
   return {
     session: {

@@ -1,7 +1,7 @@
 // Chart data for the board's composition: one bar per region and per migration context.
 // The SVG itself is drawn by views/board/_composition-chart.eta from these rows.
 import { CONTEXT_LABELS, MIGRATION_CONTEXTS, REGIONS } from '../../domain/reference.js';
-import type { SittingMember } from './sitting-members.js';
+import type { SittingMember } from '../terms/sitting-members.js';
 
 export interface ChartBar {
   label: string;
@@ -16,7 +16,7 @@ export function compositionBars(members: SittingMember[]): { regions: ChartBar[]
     })),
     contexts: MIGRATION_CONTEXTS.map((context) => ({
       label: CONTEXT_LABELS[context],
-      count: members.filter((m) => m.city.contexts.includes(context)).length,
+      count: members.filter((m) => m.term.contexts.includes(context)).length,
     })),
   };
 }

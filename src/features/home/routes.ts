@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { daysBetween, todayIso } from '../../domain/dates.js';
-import { sittingMembers } from '../board/sitting-members.js';
+import { daysBetween } from '../../domain/dates.js';
 import { getSettings } from '../settings/settings.js';
+import { sittingMembers } from '../terms/sitting-members.js';
 import { dashboardFor } from './dashboard.js';
 
 export default async function homeRoutes(app: FastifyInstance) {
   app.get('/', async (request, reply) => {
-    const today = todayIso(app.clock());
+    const today = app.today();
     if (!request.viewer) {
       const { boardSize, termLengthMonths } = getSettings(app.db);
       return reply.page('home/public', {

@@ -22,7 +22,7 @@ export function textToHtml(text: string): string {
     .join('\n');
 }
 
-export function queueMail(tx: Tx | Db, message: MailMessage, now: Date = new Date()): void {
+export function queueMail(tx: Tx | Db, message: MailMessage, now: Date): void {
   tx.insert(outbox)
     .values({
       recipient: message.to.toLowerCase(),

@@ -1,7 +1,7 @@
-// What the secretariat sees beside each nomination: computed eligibility (DESIGN.md's rules,
-// shown, never applied by themselves) and the candidate's diversity impact on the projected
-// board, both computed by the pure domain modules.
-import { eq } from 'drizzle-orm';
+// What the app finds about each candidate for a vacancy: eligibility (DESIGN.md's rules: shown,
+// never applied by themselves) and the diversity impact on the projected board, both computed by
+// the pure domain modules from a fixed number of reads, however many candidates there are.
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { cities, terms } from '../../db/schema.js';
 import { regionOf } from '../../domain/countries.js';
@@ -10,12 +10,13 @@ import { type BoardMember, type CandidateImpact, candidateImpact } from '../../d
 import { assessEligibility, type Eligibility } from '../../domain/eligibility.js';
 import type { Region } from '../../domain/reference.js';
 import { reachesTermLimit, termEndsOn } from '../../domain/terms.js';
-import { asBoardMember, sittingMembers } from '../board/sitting-members.js';
-import { getSettings } from '../settings/settings.js';
-import { asTermSpan, memberKey, termsWithCities } from '../terms/queries.js';
+import { memberKey } from '../cities/city-identity.js';
+import type { Settings } from '../settings/settings.js';
+import { asTermSpan } from '../terms/queries.js';
+import { asBoardMember, sittingMembers } from '../terms/sitting-members.js';
 import type { NominationRecord } from './queries.js';
 
-export interface Screening {
+export interface Assessment {
   eligibility: Eligibility;
   impact: CandidateImpact;
   region: Region;
@@ -40,56 +41,66 @@ export function candidateAsMember(nomination: NominationRecord): BoardMember {
   };
 }
 
-export function screenNominations(
+/** The terms served for these cities, by member: what the term limit counts. */
+function historiesOf(db: Db | Tx, cityKeys: string[]) {
+  if (cityKeys.length === 0) return [];
+  return db
+    .select({ term: terms, city: cities })
+    .from(terms)
+    .innerJoin(cities, eq(cities.id, terms.cityId))
+    .where(inArray(cities.cityKey, [...new Set(cityKeys)]))
+    .all()
+    .map(asTermSpan);
+}
+
+export function assessCandidates(
   db: Db | Tx,
   vacancy: VacancyLike,
   list: NominationRecord[],
   today: IsoDate,
-): Map<number, Screening> {
-  const settings = getSettings(db);
+  settings: Settings,
+): Map<number, Assessment> {
   // The new term starts on the vacancy date, or on the day it is filled if that is later.
   const startsOn = maxIsoDate(vacancy.freeOn, today);
   const endsOn = termEndsOn(startsOn, settings.termLengthMonths);
-  const departingRow = vacancy.termId
+  const departing = vacancy.termId
     ? db
         .select({ term: terms, city: cities })
         .from(terms)
         .innerJoin(cities, eq(cities.id, terms.cityId))
-        .where(eq(terms.id, vacancy.termId))
+        .where(and(eq(terms.id, vacancy.termId)))
         .get()
     : undefined;
-  const departingKey = departingRow ? `term:${departingRow.term.id}` : null;
+  const departingKey = departing ? `term:${departing.term.id}` : null;
 
   const sittingAtVacancy = sittingMembers(db, startsOn).filter(
-    (member) => member.term.id !== departingRow?.term.id,
+    (member) => member.term.id !== departing?.term.id,
   );
   const sitting = sittingAtVacancy.map(asBoardMember);
-  if (departingRow) {
-    sitting.push({
-      key: departingKey!,
-      cityName: departingRow.city.name,
-      country: departingRow.city.country,
-      region: regionOf(departingRow.city.country) as Region,
-      contexts: departingRow.city.contexts,
-      secondaryCity: departingRow.city.secondaryCity,
-    });
-  }
-  const spans = termsWithCities(db).map(asTermSpan);
+  if (departing) sitting.push(asBoardMember(departing));
   const sittingCityKeys = sittingAtVacancy.map((member) => member.city.cityKey);
+  const histories =
+    settings.termLimit === null
+      ? []
+      : historiesOf(
+          db,
+          list.map((n) => n.cityKey),
+        );
 
-  const result = new Map<number, Screening>();
+  const result = new Map<number, Assessment>();
   for (const nomination of list) {
     const candidate = candidateAsMember(nomination);
+    const member = memberKey(nomination.country, nomination.cityName, nomination.nomineeName);
     result.set(nomination.id, {
       eligibility: assessEligibility({
         nomineeCityKey: nomination.cityKey,
-        seatHolderCityKey: departingRow?.city.cityKey ?? null,
+        seatHolderCityKey: departing?.city.cityKey ?? null,
         sittingCityKeys,
         mandateEndsOn: nomination.mandateEndsOn,
         projectedTermEndsOn: endsOn,
         termLimitReached: reachesTermLimit(
-          spans,
-          memberKey(nomination.country, nomination.cityName, nomination.nomineeName),
+          histories.filter((span) => span.memberKey === member),
+          member,
           startsOn,
           settings.termLimit,
         ),

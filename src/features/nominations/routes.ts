@@ -1,36 +1,62 @@
+// Nominations: the nominator's form (drafts, submission, withdrawal), each nomination's page, the
+// list, the secretariat's review (in place with htmx, or a whole page without JavaScript), the
+// supporting document, and the review queue's CSV export. Also the candidates section of the
+// vacancy page, handed to the vacancies feature.
 import fs from 'node:fs';
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { cities, type NominationStatus, users, vacancies } from '../../db/schema.js';
 import { COUNTRIES, regionOf } from '../../domain/countries.js';
-import { todayIso } from '../../domain/dates.js';
-import { MIGRATION_CONTEXTS } from '../../domain/reference.js';
-import type { ActionResult } from '../../lib/action-result.js';
-import { toCsv } from '../../lib/csv.js';
-import { type FieldErrors, formBody } from '../../lib/forms.js';
-import { HttpError, notFound } from '../../plugins/errors.js';
+import { NOMINATION_STATUS_LABELS } from '../../domain/labels.js';
+import { canWithdraw } from '../../domain/nomination-rules.js';
+import { MIGRATION_CONTEXTS, REGIONS } from '../../domain/reference.js';
+import type { Refused } from '../../lib/action-result.js';
+import { csvResponse } from '../../lib/csv.js';
+import { type FieldErrors, type FormValues, firstValue, idFromPath, keptInput } from '../../lib/forms.js';
+import { answer, sendRefusal, withPathId } from '../../plugins/answer.js';
+import { canSeeNomination, permissions, type Viewer } from '../auth/permissions.js';
+import { cityById } from '../cities/queries.js';
 import { getSettings } from '../settings/settings.js';
-import { vacancyById } from '../vacancies/queries.js';
-import { renderVacancyPage } from '../vacancies/routes.js';
+import { openVacancies, type VacancyRecord, vacancyById } from '../vacancies/queries.js';
+import { type CandidatesSection, vacancyPage } from '../vacancies/vacancy-page.js';
 import { documentPath, downloadName } from './documents.js';
-import { MAX_STATEMENT_LENGTH, type NominationFormValues, readNominationForm } from './nomination-form.js';
-import { canSeeNomination, nominationById, nominationHistory, nominationList } from './queries.js';
+import { nominationWindowRefusal } from './nomination-checks.js';
+import { MAX_STATEMENT_LENGTH } from './nomination-form.js';
+import {
+  draftOf,
+  liveNominationOfCity,
+  nominationFor,
+  nominationHistory,
+  nominationPage,
+  nominatorOf,
+} from './queries.js';
 import { reviewNomination } from './review-nomination.js';
-import { screeningQueue, screeningRow } from './screening-queue.js';
-import { submitNomination, vacancyRefusal } from './submit-nomination.js';
+import { QUEUE_SORTS, reviewQueue, reviewRow } from './review-queue.js';
+import { submitNomination } from './submit-nomination.js';
 import { updateNomination } from './update-nomination.js';
 import { withdrawNomination } from './withdraw-nomination.js';
 
-function idParam(request: FastifyRequest<{ Params: { id: string } }>): number {
-  const id = Number(request.params.id);
-  if (!Number.isInteger(id) || id <= 0) throw notFound();
-  return id;
+type IdParams = { Params: { id: string } };
+
+/** The vacancy page's candidates: the review queue for the secretariat, the shortlist for the board. */
+export function candidatesSection(app: FastifyInstance): CandidatesSection {
+  return (viewer, vacancy, query, today) => {
+    const seesCandidates = permissions.reviewNominations(viewer) || permissions.viewShortlist(viewer);
+    return {
+      queue: seesCandidates ? reviewQueue(app.db, viewer, vacancy, query, today, getSettings(app.db)) : null,
+      regions: REGIONS,
+      contexts: MIGRATION_CONTEXTS,
+      sorts: QUEUE_SORTS,
+      review: null,
+    };
+  };
 }
 
 export default async function nominationRoutes(app: FastifyInstance) {
+  const candidates = candidatesSection(app);
+  const context = () => ({ now: app.clock(), dataDir: app.config.dataDir, origin: app.config.publicOrigin });
+
   /** A nominator nominates for their own city: the form starts with it filled in. */
-  function ownCityValues(cityId: number | null) {
-    const city = cityId ? app.db.select().from(cities).where(eq(cities.id, cityId)).get() : undefined;
+  function ownCityValues(viewer: Viewer): FormValues {
+    const city = cityById(app.db, viewer.cityId);
     return city
       ? {
           cityName: city.name,
@@ -41,41 +67,40 @@ export default async function nominationRoutes(app: FastifyInstance) {
       : {};
   }
 
-  const today = () => todayIso(app.clock());
-  const context = () => ({
-    now: app.clock(),
-    today: today(),
-    dataDir: app.config.dataDir,
-    origin: app.config.publicOrigin,
-  });
-
   function formPage(
     reply: FastifyReply,
     options: {
-      vacancyId: number;
+      vacancyId: number | null;
       nominationId?: number;
-      values: Partial<NominationFormValues>;
+      values: FormValues;
       errors: FieldErrors;
+      refusal?: Refused;
       status?: number;
-      refusal?: string;
     },
   ) {
-    const vacancy = vacancyById(app.db, options.vacancyId);
-    if (!vacancy) throw notFound();
+    const vacancy = options.vacancyId === null ? undefined : vacancyById(app.db, options.vacancyId);
+    const values = options.values;
+    const contexts = values.migrationContexts;
     return reply.page(
       'nominations/new',
       {
         title: options.nominationId ? `Edit nomination ${options.nominationId}` : 'Nominate a mayor',
-        vacancy,
+        vacancy: vacancy?.vacancy.status === 'open' || options.nominationId ? vacancy : undefined,
+        openVacancies: openVacancies(app.db),
         nominationId: options.nominationId,
-        values: options.values,
+        values: {
+          ...values,
+          migrationContexts: Array.isArray(contexts) ? contexts : contexts ? [contexts] : [],
+          secondaryCity: values.secondaryCity === true || values.secondaryCity === 'on',
+          consent: values.consent === true || values.consent === 'on',
+        },
         errors: options.errors,
         refusal: options.refusal,
         countries: COUNTRIES,
         contexts: MIGRATION_CONTEXTS,
         maxStatement: MAX_STATEMENT_LENGTH,
         termLengthMonths: getSettings(app.db).termLengthMonths,
-        region: typeof options.values.country === 'string' ? regionOf(options.values.country) : undefined,
+        region: typeof values.country === 'string' ? regionOf(values.country) : undefined,
       },
       options.status ?? 200,
     );
@@ -83,36 +108,37 @@ export default async function nominationRoutes(app: FastifyInstance) {
 
   /** After a nomination form is posted: on to the nomination, or the form again with what is wrong. */
   function answerForm(
+    request: FastifyRequest,
     reply: FastifyReply,
-    result: ActionResult<{ nominationId: number; status: NominationStatus }>,
-    page: { vacancyId: number; nominationId?: number; form: NominationFormValues },
+    result: Parameters<typeof answer<{ nominationId: number; status: string }>>[1],
+    page: { vacancyId: number | null; nominationId?: number },
   ) {
-    if (!result.ok) {
-      if (result.status === 404) throw new HttpError(404, result.message);
-      return formPage(reply, {
-        vacancyId: page.vacancyId,
-        nominationId: page.nominationId,
-        values: page.form,
-        errors: result.status === 422 ? result.errors : {},
-        refusal: result.status === 409 ? result.message : undefined,
-        status: result.status,
-      });
-    }
-    reply.flash(
-      result.value.status === 'draft'
-        ? 'Your draft is saved. Submit it when the nominee has consented.'
-        : 'Your nomination is submitted. The secretariat will screen it.',
-    );
-    return reply.seeOther(`/nominations/${result.value.nominationId}`);
+    const values = keptInput(request.body);
+    return answer(reply, result, {
+      ok: ({ nominationId, status }) =>
+        reply
+          .flash(
+            status === 'draft'
+              ? 'Your draft is saved. Submit it when the nominee has consented.'
+              : 'Your nomination is submitted. The secretariat will screen it.',
+          )
+          .seeOther(`/nominations/${nominationId}`),
+      invalid: (errors) => formPage(reply, { ...page, values, errors, status: 422 }),
+      refused: (refusal) =>
+        refusal.status === 409 && page.vacancyId !== null
+          ? formPage(reply, { ...page, values, errors: {}, refusal, status: 409 })
+          : null,
+    });
   }
 
-  app.get(
+  app.get<{ Querystring: { page?: string } }>(
     '/nominations',
     { preHandler: app.requirePermission('viewNominations') },
     async (request, reply) => {
+      const page = Math.min(10_000, Math.max(1, Number.parseInt(firstValue(request.query.page), 10) || 1));
       return reply.page('nominations/list', {
         title: 'Nominations',
-        rows: nominationList(app.db, request.viewer!),
+        ...nominationPage(app.db, request.viewer!, page),
       });
     },
   );
@@ -121,25 +147,34 @@ export default async function nominationRoutes(app: FastifyInstance) {
     '/nominations/new',
     { preHandler: app.requirePermission('submitNominations') },
     async (request, reply) => {
-      const vacancyId = Number(request.query.vacancyId);
-      const vacancy = Number.isInteger(vacancyId)
-        ? app.db.select().from(vacancies).where(eq(vacancies.id, vacancyId)).get()
-        : undefined;
-      // Nominators see open vacancies only; one that is not (yet) open does not exist for them.
-      if (!vacancy || (vacancy.status !== 'open' && vacancy.status !== 'screening'))
-        throw notFound(
-          'There is no such vacancy open for nominations. Choose one from the list of open vacancies.',
-        );
-      const refusal = vacancyRefusal(vacancy, vacancyId, today());
-      if (refusal) throw new HttpError(refusal.status, refusal.message);
+      const viewer = request.viewer!;
+      const vacancyId = idFromPath(firstValue(request.query.vacancyId));
+      // Without a vacancy, the form asks which seat the nomination is for.
+      if (vacancyId === null)
+        return formPage(reply, { vacancyId: null, values: ownCityValues(viewer), errors: {} });
+      const vacancy = vacancyById(app.db, vacancyId);
+      const closed = nominationWindowRefusal(vacancy?.vacancy, app.today());
+      if (closed) return sendRefusal(reply, closed);
+      const draft = draftOf(app.db, vacancyId, viewer.id);
+      if (draft)
+        return reply
+          .flash('You have a draft for this seat: here it is.', 'info')
+          .seeOther(`/nominations/${draft.id}/edit`);
+      const city = cityById(app.db, viewer.cityId);
+      const existing = city ? liveNominationOfCity(app.db, vacancyId, city.cityKey) : undefined;
+      if (existing) {
+        if (canSeeNomination(viewer, existing))
+          return reply
+            .flash('Your city has already nominated for this seat: here is the nomination.', 'info')
+            .seeOther(`/nominations/${existing.id}`);
+        return sendRefusal(reply, {
+          status: 409,
+          message: `Your city, ${city!.name}, already has a nomination for this seat. A city is nominated once per vacancy.`,
+        });
+      }
       return formPage(reply, {
         vacancyId,
-        values: {
-          migrationContexts: [],
-          statement: '',
-          nomineeTitle: '',
-          ...ownCityValues(request.user!.cityId),
-        },
+        values: { statement: '', nomineeTitle: '', ...ownCityValues(viewer) },
         errors: {},
       });
     },
@@ -149,216 +184,249 @@ export default async function nominationRoutes(app: FastifyInstance) {
     '/nominations',
     { preHandler: app.requirePermission('submitNominations') },
     async (request, reply) => {
-      const form = readNominationForm(request.body);
-      const result = submitNomination(app.db, request.user!, form, context());
-      const vacancyId = Number(form.vacancyId);
-      if (!result.ok && result.status === 409 && !vacancyById(app.db, vacancyId))
-        throw new HttpError(409, result.message);
-      return answerForm(reply, result, { vacancyId, form });
+      const result = submitNomination(app.db, request.body, request.viewer!, context());
+      const vacancyId = idFromPath(firstValue(keptInput(request.body).vacancyId));
+      return answerForm(request, reply, result, { vacancyId });
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get<IdParams>(
     '/nominations/:id',
     { preHandler: app.requirePermission('viewNominations') },
-    async (request, reply) => {
-      const nomination = nominationById(app.db, idParam(request));
-      if (!nomination || !canSeeNomination(request.viewer!, nomination)) throw notFound();
-      const vacancy = vacancyById(app.db, nomination.vacancyId)!;
-      const nominator = app.db
-        .select({ displayName: users.displayName, email: users.email })
-        .from(users)
-        .where(eq(users.id, nomination.nominatedBy))
-        .get();
-      const screening =
-        request.viewer!.role === 'nominator'
-          ? null
-          : screeningRow(app.db, vacancy.vacancy, nomination, today()).screening;
-      return reply.page('nominations/show', {
-        title: `Nomination of ${nomination.nomineeName}`,
-        nomination,
-        vacancy,
-        nominator,
-        region: regionOf(nomination.country),
-        history: nominationHistory(app.db, nomination.id),
-        screening,
-        isOwner: nomination.nominatedBy === request.viewer!.id,
-        errors: {},
-      });
-    },
+    async (request, reply) =>
+      withPathId(reply, request.params.id, 'nomination', (id) => {
+        const viewer = request.viewer!;
+        const nomination = nominationFor(app.db, id, viewer);
+        if (!nomination)
+          return sendRefusal(reply, {
+            status: 404,
+            message: 'There is no such nomination, or it is not yours to see.',
+          });
+        const vacancy = vacancyById(app.db, nomination.vacancyId)!;
+        const isOwner = nomination.nominatedBy === viewer.id;
+        const row =
+          viewer.role === 'nominator'
+            ? null
+            : reviewRow(app.db, viewer, vacancy.vacancy, nomination, app.today(), getSettings(app.db));
+        return reply.page('nominations/show', {
+          title: `Nomination of ${nomination.nomineeName}`,
+          nomination,
+          vacancy,
+          region: regionOf(nomination.country),
+          history: nominationHistory(app.db, nomination.id),
+          nominator: nominatorOf(app.db, nomination.nominatedBy),
+          assessment: row?.assessment ?? null,
+          isOwner,
+          canWithdraw: isOwner && canWithdraw(nomination.status, vacancy.vacancy.status),
+        });
+      }),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get<IdParams>(
     '/nominations/:id/edit',
     { preHandler: app.requirePermission('submitNominations') },
-    async (request, reply) => {
-      const nomination = nominationById(app.db, idParam(request));
-      if (!nomination || nomination.nominatedBy !== request.viewer!.id) throw notFound();
-      if (nomination.status !== 'draft')
-        throw new HttpError(
-          409,
-          `Nomination ${nomination.id} is ${nomination.status}; only a draft can be edited.`,
-        );
-      return formPage(reply, {
-        vacancyId: nomination.vacancyId,
-        nominationId: nomination.id,
-        values: {
-          ...nomination,
-          migrationContexts: nomination.contexts,
-          vacancyId: String(nomination.vacancyId),
-        } as unknown as Partial<NominationFormValues>,
-        errors: {},
-      });
-    },
+    async (request, reply) =>
+      withPathId(reply, request.params.id, 'nomination', (id) => {
+        const nomination = nominationFor(app.db, id, request.viewer!);
+        if (!nomination || nomination.nominatedBy !== request.viewer!.id)
+          return sendRefusal(reply, { status: 404, message: 'There is no such nomination of yours.' });
+        if (nomination.status !== 'draft')
+          return sendRefusal(reply, {
+            status: 409,
+            message: `Nomination ${nomination.id} is ${NOMINATION_STATUS_LABELS[nomination.status].toLowerCase()}; only a draft can be edited.`,
+            link: { href: `/nominations/${nomination.id}`, text: 'See the nomination' },
+          });
+        return formPage(reply, {
+          vacancyId: nomination.vacancyId,
+          nominationId: nomination.id,
+          values: {
+            ...nomination,
+            migrationContexts: nomination.contexts,
+            vacancyId: String(nomination.vacancyId),
+          },
+          errors: {},
+        });
+      }),
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post<IdParams>(
     '/nominations/:id',
     { preHandler: app.requirePermission('submitNominations') },
-    async (request, reply) => {
-      const nominationId = idParam(request);
-      const form = readNominationForm(request.body);
-      const result = updateNomination(app.db, request.user!, nominationId, form, context());
-      if (!result.ok && result.status === 404) throw new HttpError(404, result.message);
-      const existing = nominationById(app.db, nominationId)!;
-      // A nomination no longer a draft has no form to come back to: the refusal is the page.
-      if (!result.ok && result.status === 409 && existing.status !== 'draft')
-        throw new HttpError(409, result.message);
-      return answerForm(reply, result, { vacancyId: existing.vacancyId, nominationId, form });
-    },
+    async (request, reply) =>
+      withPathId(reply, request.params.id, 'nomination', (nominationId) => {
+        const result = updateNomination(app.db, nominationId, request.body, request.viewer!, context());
+        const draft = nominationFor(app.db, nominationId, request.viewer!);
+        // A nomination no longer a draft has no form to come back to: the refusal is the page.
+        if (!result.ok && result.status === 409 && draft?.status !== 'draft')
+          return sendRefusal(reply, result);
+        return answerForm(request, reply, result, { vacancyId: draft?.vacancyId ?? null, nominationId });
+      }),
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post<IdParams>(
     '/nominations/:id/withdraw',
     { preHandler: app.requirePermission('submitNominations') },
-    async (request, reply) => {
-      const nominationId = idParam(request);
-      const result = withdrawNomination(app.db, request.user!, nominationId, app.clock());
-      if (!result.ok && result.status !== 422) throw new HttpError(result.status, result.message);
-      reply.flash('The nomination is withdrawn.', 'info');
-      return reply.seeOther(`/nominations/${nominationId}`);
-    },
+    async (request, reply) =>
+      withPathId(reply, request.params.id, 'nomination', (id) =>
+        answer(reply, withdrawNomination(app.db, id, request.viewer!, app.clock()), {
+          ok: () => reply.flash('The nomination is withdrawn.', 'info').seeOther(`/nominations/${id}`),
+        }),
+      ),
   );
 
-  app.post<{ Params: { id: string } }>(
+  /** The vacancy page again, with a refused or invalid decision shown beside its row. */
+  function vacancyPageWithReview(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    vacancy: VacancyRecord,
+    review: { nominationId: number; values: FormValues; errors: FieldErrors; refusal?: string },
+    status: number,
+  ) {
+    const data = vacancyPage(app.db, request.viewer!, vacancy.id, app.today(), candidates, {
+      extra: { review },
+    });
+    return reply.page('vacancies/show', data!, status);
+  }
+
+  app.post<IdParams>(
     '/nominations/:id/review',
-    { preHandler: app.requirePermission('screenNominations') },
-    async (request, reply) => {
-      const nominationId = idParam(request);
-      const before = nominationById(app.db, nominationId);
-      if (!before || !canSeeNomination(request.viewer!, before)) throw notFound();
-      const result = reviewNomination(
-        app.db,
-        request.user!,
-        nominationId,
-        request.body,
-        app.clock(),
-        app.config.publicOrigin,
-      );
-      if (!result.ok && result.status === 404) throw new HttpError(404, result.message);
-      const errors = !result.ok && result.status === 422 ? result.errors : {};
-      const refusal = !result.ok && result.status === 409 ? result.message : undefined;
-      if (request.isHtmx) {
-        // The row as it now stands, with the decision's outcome or its message in place.
-        const nomination = nominationById(app.db, nominationId)!;
-        const vacancy = app.db.select().from(vacancies).where(eq(vacancies.id, nomination.vacancyId)).get()!;
-        return reply.page(
-          'nominations/_screening-row',
-          {
-            row: screeningRow(app.db, vacancy, nomination, today()),
-            errors,
-            refusal,
-            values: formBody(request.body),
-            saved: result.ok,
-          },
-          result.ok ? 200 : result.status,
+    { preHandler: app.requirePermission('reviewNominations') },
+    async (request, reply) =>
+      withPathId(reply, request.params.id, 'nomination', (nominationId) => {
+        const viewer = request.viewer!;
+        const result = reviewNomination(
+          app.db,
+          nominationId,
+          request.body,
+          viewer,
+          app.clock(),
+          app.config.publicOrigin,
         );
-      }
-      if (!result.ok) {
-        if (refusal) throw new HttpError(409, refusal);
-        return renderVacancyPage(app, request, reply, vacancyById(app.db, before.vacancyId)!, {
-          status: 422,
-          review: { nominationId, values: formBody(request.body), errors },
+        const nomination = nominationFor(app.db, nominationId, viewer);
+        if (!nomination)
+          return sendRefusal(reply, { status: 404, message: `There is no nomination ${nominationId}.` });
+        const vacancy = vacancyById(app.db, nomination.vacancyId)!.vacancy;
+        const values = keptInput(request.body);
+        if (request.isHtmx) {
+          // The row as it now stands, with the decision's outcome or its message in place.
+          const row = reviewRow(app.db, viewer, vacancy, nomination, app.today(), getSettings(app.db));
+          return reply.fragment(
+            'nominations/_review-row',
+            {
+              row,
+              errors: !result.ok && result.status === 422 ? result.errors : {},
+              refusal: !result.ok && result.status !== 422 ? result.message : undefined,
+              values: result.ok ? {} : values,
+              saved: result.ok,
+            },
+            result.ok ? 200 : result.status,
+          );
+        }
+        return answer(reply, result, {
+          ok: ({ status }) =>
+            reply
+              .flash(`Nomination ${nominationId} is now ${NOMINATION_STATUS_LABELS[status].toLowerCase()}.`)
+              .seeOther(`/vacancies/${vacancy.id}#nomination-${nominationId}`),
+          invalid: (errors) =>
+            vacancyPageWithReview(request, reply, vacancy, { nominationId, values, errors }, 422),
+          refused: (refusal) =>
+            refusal.status === 409
+              ? vacancyPageWithReview(
+                  request,
+                  reply,
+                  vacancy,
+                  { nominationId, values, errors: {}, refusal: refusal.message },
+                  409,
+                )
+              : null,
         });
-      }
-      reply.flash(`Nomination ${nominationId} is now ${result.value.status}.`);
-      return reply.seeOther(`/vacancies/${before.vacancyId}#nomination-${nominationId}`);
-    },
+      }),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get<IdParams>(
     '/nominations/:id/document',
     { preHandler: app.requirePermission('viewNominations') },
-    async (request, reply) => {
-      const nomination = nominationById(app.db, idParam(request));
-      if (!nomination || !canSeeNomination(request.viewer!, nomination) || !nomination.documentFile)
-        throw notFound();
-      const file = documentPath(app.config.dataDir, nomination.documentFile);
-      if (!file || !fs.existsSync(file)) throw notFound('The document file is missing.');
-      return reply
-        .type('application/pdf')
-        .header(
-          'content-disposition',
-          `attachment; filename="${downloadName(nomination.documentName, nomination.id)}"`,
-        )
-        .header('x-content-type-options', 'nosniff')
-        .send(fs.createReadStream(file));
-    },
+    async (request, reply) =>
+      withPathId(reply, request.params.id, 'nomination', (id) => {
+        const nomination = nominationFor(app.db, id, request.viewer!);
+        const file = nomination?.documentFile
+          ? documentPath(app.config.dataDir, nomination.documentFile)
+          : null;
+        if (!nomination || !file || !fs.existsSync(file))
+          return sendRefusal(reply, {
+            status: 404,
+            message: 'There is no such document, or it is not yours to see.',
+          });
+        return reply
+          .type('application/pdf')
+          .header(
+            'content-disposition',
+            `attachment; filename="${downloadName(nomination.documentName, nomination.id)}"`,
+          )
+          .header('x-content-type-options', 'nosniff')
+          .send(fs.createReadStream(file));
+      }),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get<IdParams>(
     '/vacancies/:id/nominations.csv',
-    { preHandler: app.requirePermission('screenNominations') },
-    async (request, reply) => {
-      const vacancy = vacancyById(app.db, idParam(request));
-      if (!vacancy) throw notFound();
-      const queue = screeningQueue(app.db, request.viewer!, vacancy.vacancy, {}, today());
-      const csv = toCsv(
-        [
-          'id',
-          'status',
-          'status_note',
-          'nominee',
-          'title',
-          'email',
-          'city',
-          'country',
-          'region',
-          'migration_contexts',
-          'secondary_city',
-          'mandate_ends_on',
-          'submitted_at',
-          'eligibility',
-          'eligibility_findings',
-          'diversity_rules_broken',
-          'adds',
-          'statement',
-        ],
-        queue.rows.map(({ nomination: n, screening: s }) => [
-          n.id,
-          n.status,
-          n.statusNote,
-          n.nomineeName,
-          n.nomineeTitle,
-          n.nomineeEmail,
-          n.cityName,
-          n.country,
-          s.region,
-          n.contexts.join(' '),
-          n.secondaryCity ? 'yes' : 'no',
-          n.mandateEndsOn,
-          n.submittedAt,
-          s.eligibility.verdict,
-          s.eligibility.findings.map((f) => f.message).join(' | '),
-          s.impact.breaches.map((b) => `${b.rule} (${b.effect})`).join(' '),
-          [s.impact.adds.region, ...s.impact.adds.contexts].filter(Boolean).join(' '),
-          n.statement,
-        ]),
-      );
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="vacancy-${vacancy.vacancy.id}-nominations.csv"`)
-        .send(csv);
-    },
+    { preHandler: app.requirePermission('reviewNominations') },
+    async (request, reply) =>
+      withPathId(reply, request.params.id, 'vacancy', (id) => {
+        const vacancy = vacancyById(app.db, id);
+        if (!vacancy) return sendRefusal(reply, { status: 404, message: 'There is no such vacancy.' });
+        const queue = reviewQueue(
+          app.db,
+          request.viewer!,
+          vacancy.vacancy,
+          {},
+          app.today(),
+          getSettings(app.db),
+        );
+        return csvResponse(
+          reply,
+          `vacancy-${vacancy.vacancy.id}-nominations.csv`,
+          [
+            'id',
+            'status',
+            'status_note',
+            'nominee',
+            'title',
+            'email',
+            'city',
+            'country',
+            'region',
+            'migration_contexts',
+            'secondary_city',
+            'mandate_ends_on',
+            'submitted_at',
+            'eligibility',
+            'eligibility_findings',
+            'diversity_rules_broken',
+            'adds',
+            'statement',
+          ],
+          queue.rows.map(({ nomination: n, assessment: a }) => [
+            n.id,
+            NOMINATION_STATUS_LABELS[n.status],
+            n.statusNote,
+            n.nomineeName,
+            n.nomineeTitle,
+            n.nomineeEmail,
+            n.cityName,
+            n.country,
+            a.region,
+            n.contexts.join(' '),
+            n.secondaryCity ? 'yes' : 'no',
+            n.mandateEndsOn,
+            n.submittedAt,
+            a.eligibility.verdict,
+            a.eligibility.findings.map((f) => f.message).join(' | '),
+            a.impact.breaches.map((b) => `${b.rule} (${b.effect})`).join(' '),
+            [a.impact.adds.region, ...a.impact.adds.contexts].filter(Boolean).join(' '),
+            n.statement,
+          ]),
+        );
+      }),
   );
 }

@@ -1,109 +1,130 @@
 // Edits a draft nomination (its nominator) and optionally submits it. Refuses anyone else's
-// nomination (404), a nomination no longer a draft or a vacancy no longer open (409), a city
-// already nominated by someone else (409), and invalid fields (422, nothing changed).
-import { and, eq } from 'drizzle-orm';
+// nomination (404), a nomination no longer a draft — submitted or withdrawn meanwhile, perhaps in
+// another tab — or a vacancy no longer open (409), a city already nominated by someone else (409),
+// and invalid fields (422, nothing changed).
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { type NominationStatus, nominations } from '../../db/schema.js';
-import type { IsoDate } from '../../domain/dates.js';
-import { type ActionResult, done, refused } from '../../lib/action-result.js';
+import { nominations } from '../../db/schema.js';
+import { NOMINATION_STATUS_LABELS } from '../../domain/labels.js';
+import type { NominationStatus } from '../../domain/reference.js';
+import { type ActionResult, invalid, ok, refused } from '../../lib/action-result.js';
+import { parseForm } from '../../lib/forms.js';
 import { actorOf } from '../audit/actor.js';
 import { recordAudit } from '../audit/audit-log.js';
-import type { SessionUser } from '../auth/sessions.js';
+import { permissions, type Viewer } from '../auth/permissions.js';
+import { cityKey } from '../cities/city-identity.js';
 import { queueMail } from '../mail/outbox.js';
-import { hasDocument, removeDocument, storeDocument } from './documents.js';
-import type { NominationFormValues } from './nomination-form.js';
-import { nominationById, recordStatusChange } from './queries.js';
+import { boardToday, getSettings } from '../settings/settings.js';
+import { removeDocument, storeDocument } from './documents.js';
 import {
-  checkNomination,
+  cityAlreadyNominated,
   duplicateRefusal,
   isUniqueViolation,
   nominationColumns,
+  nominationWindowRefusal,
+  ownCityProblem,
   submissionMail,
-} from './submit-nomination.js';
+  vacancyRecord,
+} from './nomination-checks.js';
+import { documentOf, intentOf, nominationSchema } from './nomination-form.js';
+import { liveNominationOfCity, recordStatusChange } from './queries.js';
+import type { NominationContext } from './submit-nomination.js';
 
 export function updateNomination(
   db: Db,
-  user: SessionUser,
   nominationId: number,
-  form: NominationFormValues,
-  context: { now: Date; today: IsoDate; dataDir: string; origin: string },
+  input: unknown,
+  viewer: Viewer,
+  context: NominationContext,
 ): ActionResult<{ nominationId: number; status: NominationStatus }> {
-  const existing = nominationById(db, nominationId);
-  if (!existing || existing.nominatedBy !== user.id)
-    return refused(404, `There is no nomination ${nominationId} of yours.`);
-  if (existing.status !== 'draft')
-    return refused(409, `Nomination ${nominationId} is ${existing.status}; only a draft can be edited.`);
+  if (!permissions.submitNominations(viewer)) return refused(403, 'Only nominating cities edit nominations.');
+  const { now } = context;
+  const intent = intentOf(input);
+  const status: NominationStatus = intent === 'draft' ? 'draft' : 'submitted';
+  const document = documentOf(input);
 
-  const checked = checkNomination(db, user, form, existing.vacancyId, context.today, nominationId);
-  if (!checked.ok) return checked;
-  const { input, key } = checked.value;
+  const result = db.transaction((tx) => {
+    const existing = tx.select().from(nominations).where(eq(nominations.id, nominationId)).get();
+    if (!existing || existing.nominatedBy !== viewer.id)
+      return refused(404, `There is no nomination ${nominationId} of yours.`);
+    if (existing.status !== 'draft') {
+      return refused(
+        409,
+        `Nomination ${nominationId} is ${NOMINATION_STATUS_LABELS[existing.status].toLowerCase()}, and only a draft can be edited. If you had it open in another tab, it changed there.`,
+        { link: { href: `/nominations/${nominationId}`, text: 'See the nomination' } },
+      );
+    }
+    const today = boardToday(getSettings(tx), now);
+    const form = parseForm(nominationSchema(today, intent), input);
+    if (!form.ok || !document.ok)
+      return invalid({
+        ...(form.ok ? {} : form.errors),
+        ...(document.ok ? {} : { document: document.message }),
+      });
+    const closed = nominationWindowRefusal(vacancyRecord(tx, existing.vacancyId), today);
+    if (closed) return closed;
+    const key = cityKey(form.data.country, form.data.cityName);
+    const notOwnCity = ownCityProblem(tx, viewer, key);
+    if (notOwnCity) return invalid({ cityName: notOwnCity });
+    // A draft beside the city's nomination that counts would only be refused at submission.
+    if (status === 'draft' && liveNominationOfCity(tx, existing.vacancyId, key))
+      return cityAlreadyNominated(tx, viewer, existing.vacancyId, key);
 
-  const newDocument = hasDocument(form.document) ? storeDocument(context.dataDir, form.document.data) : null;
-  const status: NominationStatus = form.intent === 'draft' ? 'draft' : 'submitted';
-  try {
-    const result = db.transaction((tx) => {
-      const changed = tx
-        .update(nominations)
+    const newDocument = document.file ? storeDocument(context.dataDir, document.file.data) : null;
+    try {
+      tx.update(nominations)
         .set({
-          ...nominationColumns(input, key),
-          ...(newDocument
+          ...nominationColumns(form.data, key),
+          ...(newDocument && document.file
             ? {
                 documentFile: newDocument,
-                documentName: form.document!.filename,
-                documentSize: form.document!.data!.length,
+                documentName: document.file.filename,
+                documentSize: document.file.data.length,
               }
             : {}),
           status,
-          submittedAt: status === 'submitted' ? context.now.toISOString() : null,
-          updatedAt: context.now.toISOString(),
+          submittedAt: status === 'submitted' ? now.toISOString() : null,
+          updatedAt: now.toISOString(),
         })
-        .where(and(eq(nominations.id, nominationId), eq(nominations.status, 'draft')))
+        .where(eq(nominations.id, nominationId))
         .run();
-      if (changed.changes === 0)
-        return refused(409, `Nomination ${nominationId} changed while you were editing it; reload it.`);
-      if (status === 'submitted')
-        recordStatusChange(tx, {
-          nominationId,
-          from: 'draft',
-          to: 'submitted',
-          actorId: user.id,
-          at: context.now,
-        });
-      recordAudit(tx, {
-        actor: actorOf(user),
-        action: status === 'submitted' ? 'nomination.submit' : 'nomination.edit',
-        subjectType: 'nomination',
-        subjectId: nominationId,
-        // An edited draft stays private: its audit entry names nothing of the nominee.
-        details:
-          status === 'submitted'
-            ? {
-                nominee: input.nomineeName,
-                city: input.cityName,
-                country: input.country,
-                newDocument: Boolean(newDocument),
-              }
-            : { vacancyId: existing.vacancyId },
-        at: context.now,
+    } catch (error) {
+      removeDocument(context.dataDir, newDocument);
+      if (!isUniqueViolation(error)) throw error;
+      return duplicateRefusal(tx, error, viewer, {
+        vacancyId: existing.vacancyId,
+        cityKey: key,
       });
-      if (status === 'submitted')
-        queueMail(
-          tx,
-          submissionMail(user, input.nomineeName, input.cityName, nominationId, context.origin),
-          context.now,
-        );
-      return done({ nominationId, status });
+    }
+    if (status === 'submitted')
+      recordStatusChange(tx, { nominationId, from: 'draft', to: 'submitted', actorId: viewer.id, at: now });
+    recordAudit(tx, {
+      actor: actorOf(viewer),
+      action: status === 'submitted' ? 'nomination.submit' : 'nomination.edit',
+      subjectType: 'nomination',
+      subjectId: nominationId,
+      // An edited draft stays private: its audit entry names nothing of the nominee.
+      details:
+        status === 'submitted'
+          ? {
+              nominee: form.data.nomineeName,
+              city: form.data.cityName,
+              country: form.data.country,
+              newDocument: Boolean(newDocument),
+            }
+          : { vacancyId: existing.vacancyId },
+      at: now,
     });
-    if (result.ok && newDocument) removeDocument(context.dataDir, existing.documentFile);
-    if (!result.ok) removeDocument(context.dataDir, newDocument);
-    return result;
-  } catch (error) {
-    removeDocument(context.dataDir, newDocument);
-    if (isUniqueViolation(error))
-      return (
-        duplicateRefusal(db, existing.vacancyId, key, nominationId) ??
-        refused(409, 'This city is already nominated for this vacancy.')
+    if (status === 'submitted')
+      queueMail(
+        tx,
+        submissionMail(viewer, form.data.nomineeName, form.data.cityName, nominationId, context.origin),
+        now,
       );
-    throw error;
-  }
+    return ok({ nominationId, status, replacedDocument: newDocument ? existing.documentFile : null });
+  });
+  if (!result.ok) return result;
+  // The replaced file goes only once the change is committed.
+  removeDocument(context.dataDir, result.value.replacedDocument);
+  return ok({ nominationId: result.value.nominationId, status: result.value.status });
 }

@@ -1,61 +1,59 @@
-// Withdraws a nomination (its nominator), before a ballot opens. It then leaves every list but
-// its nominator's and the secretariat's. Refuses anyone else's (404) and a nomination already
-// withdrawn, decided, or whose vacancy has gone to a ballot (409).
-import { and, eq, inArray } from 'drizzle-orm';
+// A nominator withdraws their own nomination until a ballot opens. It then leaves every list but
+// its nominator's and the secretariat's. Refuses: not theirs (404); already withdrawn, decided,
+// or its vacancy gone to a ballot (409).
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { type NominationStatus, nominations, vacancies } from '../../db/schema.js';
-import { type ActionResult, done, refused } from '../../lib/action-result.js';
+import { nominations } from '../../db/schema.js';
+import { NOMINATION_STATUS_LABELS } from '../../domain/labels.js';
+import { canWithdraw } from '../../domain/nomination-rules.js';
+import { type ActionResult, ok, refused } from '../../lib/action-result.js';
 import { actorOf } from '../audit/actor.js';
 import { recordAudit } from '../audit/audit-log.js';
-import type { SessionUser } from '../auth/sessions.js';
-import { nominationById, recordStatusChange } from './queries.js';
-
-const WITHDRAWABLE: NominationStatus[] = ['draft', 'submitted', 'eligible', 'ineligible', 'shortlisted'];
+import type { Viewer } from '../auth/permissions.js';
+import { vacancyRecord } from './nomination-checks.js';
+import { recordStatusChange } from './queries.js';
 
 export function withdrawNomination(
   db: Db,
-  user: SessionUser,
   nominationId: number,
+  viewer: Viewer,
   now: Date,
-): ActionResult<null> {
-  const nomination = nominationById(db, nominationId);
-  if (!nomination || nomination.nominatedBy !== user.id)
-    return refused(404, `There is no nomination ${nominationId} of yours.`);
-  if (!WITHDRAWABLE.includes(nomination.status)) {
-    return refused(
-      409,
-      `Nomination ${nominationId} cannot be withdrawn, because it is ${nomination.status.replace('_', ' ')}.`,
-    );
-  }
+): ActionResult<{ id: number }> {
   return db.transaction((tx) => {
-    const vacancy = tx.select().from(vacancies).where(eq(vacancies.id, nomination.vacancyId)).get()!;
-    if (vacancy.status === 'balloting' || vacancy.status === 'filled') {
-      return refused(
-        409,
-        `Nomination ${nominationId} cannot be withdrawn, because the ballot for its vacancy has opened.`,
-      );
+    const nomination = tx.select().from(nominations).where(eq(nominations.id, nominationId)).get();
+    if (!nomination || nomination.nominatedBy !== viewer.id)
+      return refused(404, `There is no nomination ${nominationId} of yours.`);
+    const vacancy = vacancyRecord(tx, nomination.vacancyId)!;
+    if (!canWithdraw(nomination.status, vacancy.status)) {
+      const reason =
+        nomination.status === 'withdrawn' ||
+        nomination.status === 'elected' ||
+        nomination.status === 'not_elected'
+          ? `it is ${NOMINATION_STATUS_LABELS[nomination.status].toLowerCase()}`
+          : 'the ballot for its seat has opened';
+      return refused(409, `Nomination ${nominationId} can no longer be withdrawn: ${reason}.`, {
+        link: { href: `/nominations/${nominationId}`, text: 'See the nomination' },
+      });
     }
-    const changed = tx
-      .update(nominations)
+    tx.update(nominations)
       .set({ status: 'withdrawn', updatedAt: now.toISOString() })
-      .where(and(eq(nominations.id, nominationId), inArray(nominations.status, WITHDRAWABLE)))
+      .where(eq(nominations.id, nominationId))
       .run();
-    if (changed.changes === 0) return refused(409, `Nomination ${nominationId} has just changed; reload it.`);
     recordStatusChange(tx, {
       nominationId,
       from: nomination.status,
       to: 'withdrawn',
-      actorId: user.id,
+      actorId: viewer.id,
       at: now,
     });
     recordAudit(tx, {
-      actor: actorOf(user),
+      actor: actorOf(viewer),
       action: 'nomination.withdraw',
       subjectType: 'nomination',
       subjectId: nominationId,
       details: { from: nomination.status },
       at: now,
     });
-    return done(null);
+    return ok({ id: nominationId });
   });
 }

@@ -1,59 +1,55 @@
-import { eq } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import { cities } from '../../db/schema.js';
-import { regionOf } from '../../domain/countries.js';
-import { formBody } from '../../lib/forms.js';
+// The logged-in user's own account: details, password, and (later) the calendar feed.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { deriveKey } from '../../lib/server-secret.js';
+import { answer } from '../../plugins/answer.js';
+import { deviceCookieName } from '../auth/device-cookie.js';
+import { cityById } from '../cities/queries.js';
 import { changePassword } from './change-password.js';
 
-export default async function accountRoutes(app: FastifyInstance) {
-  function cityOf(cityId: number | null) {
-    const city = cityId ? app.db.select().from(cities).where(eq(cities.id, cityId)).get() : undefined;
-    return city ? { ...city, region: regionOf(city.country) } : null;
+export default async function ownAccountRoutes(app: FastifyInstance) {
+  const deviceKey = deriveKey(app.serverSecret, 'device-cookie');
+
+  function accountPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: Record<string, string> = {},
+    status = 200,
+  ) {
+    return reply.page(
+      'own-account/account',
+      { title: 'Your account', city: cityById(app.db, request.viewer!.cityId), errors },
+      status,
+    );
   }
 
-  app.get('/account', { preHandler: app.requireLogin }, async (request, reply) => {
-    const user = request.user!;
-    return reply.page('accounts/account', { title: 'Your account', city: cityOf(user.cityId), errors: {} });
-  });
+  app.get('/account', { preHandler: app.requireLogin }, async (request, reply) =>
+    accountPage(request, reply),
+  );
 
   app.post('/account/password', { preHandler: app.requireLogin }, async (request, reply) => {
-    const user = request.user!;
-    const body = formBody(request.body);
-    const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
     const result = await changePassword(
       app.db,
-      user,
+      request.body,
+      request.viewer!,
       {
-        currentPassword: text('currentPassword'),
-        newPassword: text('newPassword'),
-        confirmPassword: text('confirmPassword'),
         clientAddress: request.ip,
+        deviceCookie: request.cookies[deviceCookieName(app.config.production)],
+        deviceKey,
       },
       app.clock(),
     );
-    if (!result.ok && 'throttled' in result) {
-      reply.header('retry-after', String(result.retryAfterSeconds));
-      return reply.page(
-        'accounts/account',
-        {
-          title: 'Your account',
-          city: cityOf(user.cityId),
-          errors: {
-            currentPassword: 'Too many wrong passwords: for your security, try again in a few minutes.',
-          },
-        },
-        429,
-      );
-    }
-    if (!result.ok) {
-      return reply.page(
-        'accounts/account',
-        { title: 'Your account', city: cityOf(user.cityId), errors: result.errors },
-        422,
-      );
-    }
-    reply.setSessionCookie(result.token);
-    reply.flash('Your password is changed. Every other session of yours has been logged out.');
-    return reply.seeOther('/account');
+    return answer(reply, result, {
+      ok: ({ token }) => {
+        reply.setSessionCookie(token);
+        reply.flash('Your password is changed. Every other session of yours has been logged out.');
+        return reply.seeOther('/account');
+      },
+      invalid: (errors) => accountPage(request, reply, errors, 422),
+      refused: (refusal) => {
+        if (refusal.status !== 429) return null;
+        reply.header('retry-after', String(refusal.retryAfterSeconds));
+        return accountPage(request, reply, { currentPassword: refusal.message }, 429);
+      },
+    });
   });
 }

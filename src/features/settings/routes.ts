@@ -1,13 +1,17 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { MIGRATION_CONTEXTS } from '../../domain/reference.js';
-import type { FieldErrors, FormValues } from '../../lib/forms.js';
-import { formBody } from '../../lib/forms.js';
-import { HttpError } from '../../plugins/errors.js';
-import { actorOf } from '../audit/actor.js';
+import { type FieldErrors, type FormValues, keptInput } from '../../lib/forms.js';
+import { answer } from '../../plugins/answer.js';
 import { getSettings } from './settings.js';
-import { readDiversityForm, updateBoardSettings, updateDiversitySettings } from './update-settings.js';
+import { updateBoardSettings } from './update-board-settings.js';
+import { updateDiversitySettings } from './update-diversity-settings.js';
+
+/** Every IANA zone the runtime knows, UTC first: the board picks one from the list. */
+const TIME_ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC')];
 
 export default async function settingsRoutes(app: FastifyInstance) {
+  const manageSettings = { preHandler: app.requirePermission('manageSettings') };
+
   function settingsPage(
     reply: FastifyReply,
     forms: { board?: FormValues; diversity?: FormValues },
@@ -20,6 +24,7 @@ export default async function settingsRoutes(app: FastifyInstance) {
       termLengthMonths: settings.termLengthMonths,
       termLimit: settings.termLimit ?? '',
       alertThresholdsDays: settings.alertThresholdsDays.join(', '),
+      timeZone: settings.timeZone,
     };
     const diversity = forms.diversity ?? { ...settings.diversity, enforcement: settings.enforcement };
     return reply.page(
@@ -29,46 +34,35 @@ export default async function settingsRoutes(app: FastifyInstance) {
         board,
         diversity,
         contexts: MIGRATION_CONTEXTS,
+        timeZones: TIME_ZONES,
         errors: { board: errors.board ?? {}, diversity: errors.diversity ?? {} },
       },
       status,
     );
   }
 
-  app.get('/settings', { preHandler: app.requirePermission('manageSettings') }, async (_request, reply) =>
-    settingsPage(reply, {}, {}),
+  app.get('/settings', manageSettings, async (_request, reply) => settingsPage(reply, {}, {}));
+
+  app.post('/settings/diversity', manageSettings, async (request, reply) =>
+    answer(reply, updateDiversitySettings(app.db, request.body, request.viewer!, app.clock()), {
+      ok: () => reply.flash('The diversity rules are saved.').seeOther('/settings'),
+      invalid: (errors) => {
+        const values = keptInput(request.body);
+        const contexts = values.requiredContexts;
+        values.requiredContexts = Array.isArray(contexts) ? contexts : contexts ? [contexts] : [];
+        return settingsPage(reply, { diversity: values }, { diversity: errors }, 422);
+      },
+    }),
   );
 
-  app.post(
-    '/settings/diversity',
-    { preHandler: app.requirePermission('manageSettings') },
-    async (request, reply) => {
-      const result = updateDiversitySettings(app.db, request.body, actorOf(request.user!), app.clock());
-      if (!result.ok) {
-        if (result.status !== 422) throw new HttpError(result.status, result.message);
-        return settingsPage(
-          reply,
-          { diversity: readDiversityForm(request.body) },
-          { diversity: result.errors },
-          422,
-        );
-      }
-      reply.flash('The diversity rules are saved.');
-      return reply.seeOther('/settings');
-    },
-  );
-
-  app.post(
-    '/settings/board',
-    { preHandler: app.requirePermission('manageSettings') },
-    async (request, reply) => {
-      const result = updateBoardSettings(app.db, request.body, actorOf(request.user!), app.clock());
-      if (!result.ok) {
-        if (result.status !== 422) throw new HttpError(result.status, result.message);
-        return settingsPage(reply, { board: formBody(request.body) }, { board: result.errors }, 422);
-      }
-      reply.flash('The board settings are saved.');
-      return reply.seeOther('/settings');
-    },
+  app.post('/settings/board', manageSettings, async (request, reply) =>
+    answer(reply, updateBoardSettings(app.db, request.body, request.viewer!, app.clock()), {
+      ok: () => reply.flash('The board settings are saved.').seeOther('/settings'),
+      invalid: (errors) => {
+        const values = keptInput(request.body);
+        values.timeZone ??= getSettings(app.db).timeZone;
+        return settingsPage(reply, { board: values }, { board: errors }, 422);
+      },
+    }),
   );
 }

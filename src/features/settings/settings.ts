@@ -3,8 +3,10 @@
 import { z } from 'zod';
 import type { Db, Tx } from '../../db/client.js';
 import { settings as settingsTable } from '../../db/schema.js';
+import type { IsoDate } from '../../domain/dates.js';
 import { defaultDiversityRules } from '../../domain/diversity.js';
 import { MIGRATION_CONTEXTS } from '../../domain/reference.js';
+import { DEFAULT_TIME_ZONE, isValidTimeZone, todayIn } from '../../domain/time-zone.js';
 
 export const settingsSchema = z.object({
   boardSize: z.number().int().min(3).max(30),
@@ -20,6 +22,8 @@ export const settingsSchema = z.object({
     minSecondaryCities: z.number().int().min(0).max(30),
   }),
   enforcement: z.enum(['warn', 'block']),
+  /** The board's IANA time zone: "today", days left and deadlines are days there. */
+  timeZone: z.string().refine(isValidTimeZone),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -32,7 +36,13 @@ export function defaultSettings(boardSize = 8): Settings {
     alertThresholdsDays: [90, 60, 30, 7],
     diversity: defaultDiversityRules(boardSize),
     enforcement: 'warn',
+    timeZone: DEFAULT_TIME_ZONE,
   };
+}
+
+/** The calendar day it is for the board, in its time zone. */
+export function boardToday(settings: Pick<Settings, 'timeZone'>, now: Date): IsoDate {
+  return todayIn(now, settings.timeZone);
 }
 
 export function getSettings(db: Db | Tx): Settings {

@@ -3,8 +3,8 @@
 import type { Db, Tx } from '../../db/client.js';
 import type { IsoDate } from '../../domain/dates.js';
 import { composition, ruleBreaches } from '../../domain/diversity.js';
-import { asBoardMember, sittingMembers } from '../board/sitting-members.js';
 import { getSettings } from '../settings/settings.js';
+import { asBoardMember, sittingMembers } from './sitting-members.js';
 
 export function boardDiversityOn(db: Db | Tx, day: IsoDate) {
   const members = sittingMembers(db, day);

@@ -1,33 +1,63 @@
 // Reads of seats and terms shared by the terms page, the vacancy pages and the actions.
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, notInArray } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { cities, seats, terms } from '../../db/schema.js';
-import { regionOf } from '../../domain/countries.js';
+import { cities, seats, terms, vacancies } from '../../db/schema.js';
 import type { IsoDate } from '../../domain/dates.js';
-import { cityKey } from '../../domain/eligibility.js';
 import type { Region } from '../../domain/reference.js';
 import type { TermSpan } from '../../domain/terms.js';
 import { effectiveEnd, isActiveOn } from '../../domain/terms.js';
+import { memberKey } from '../cities/city-identity.js';
 
-/** A person serving for a city: how term numbers and term limits recognise the same member. */
-export function memberKey(country: string, cityName: string, memberName: string): string {
-  return `${cityKey(country, cityName)}|${cityKey('', memberName).slice(1)}`;
-}
-
-export function termsWithCities(db: Db | Tx) {
+function termRows(db: Db | Tx) {
   return db
     .select({ term: terms, city: cities, seatNumber: seats.number })
     .from(terms)
     .innerJoin(cities, eq(cities.id, terms.cityId))
     .innerJoin(seats, eq(seats.id, terms.seatId))
-    .orderBy(asc(seats.number), asc(terms.startsOn))
-    .all()
-    .map((row) => ({ ...row, region: regionOf(row.city.country) as Region }));
+    .$dynamic();
 }
 
-export type TermRow = ReturnType<typeof termsWithCities>[number];
+export interface TermRow {
+  term: typeof terms.$inferSelect;
+  city: typeof cities.$inferSelect;
+  seatNumber: number;
+  /** The region the term recorded when it started. */
+  region: Region;
+}
 
-export function asTermSpan(row: TermRow): TermSpan {
+const withRegion = (row: Omit<TermRow, 'region'>): TermRow => ({ ...row, region: row.term.region });
+
+export function termsWithCities(db: Db | Tx): TermRow[] {
+  return termRows(db).orderBy(asc(seats.number), asc(terms.startsOn)).all().map(withRegion);
+}
+
+export function termById(db: Db | Tx, id: number): TermRow | undefined {
+  const row = termRows(db).where(eq(terms.id, id)).get();
+  return row ? withRegion(row) : undefined;
+}
+
+/** Every term on one seat, oldest first. */
+export function termsOnSeat(db: Db | Tx, seatId: number): TermRow[] {
+  return termRows(db).where(eq(terms.seatId, seatId)).orderBy(asc(terms.startsOn)).all().map(withRegion);
+}
+
+/** Every term a city has held, on any seat. */
+export function termsOfCity(db: Db | Tx, cityKeyValue: string): TermRow[] {
+  return termRows(db)
+    .where(eq(cities.cityKey, cityKeyValue))
+    .orderBy(asc(terms.startsOn))
+    .all()
+    .map(withRegion);
+}
+
+/** The terms of one person serving for one city: what term numbers and the term limit count. */
+export function termsOfMember(db: Db | Tx, cityKeyValue: string, key: string): TermSpan[] {
+  return termsOfCity(db, cityKeyValue)
+    .map(asTermSpan)
+    .filter((span) => span.memberKey === key);
+}
+
+export function asTermSpan(row: Pick<TermRow, 'term' | 'city'>): TermSpan {
   return {
     id: row.term.id,
     seatId: row.term.seatId,
@@ -41,6 +71,19 @@ export function asTermSpan(row: TermRow): TermSpan {
 
 export function allSeats(db: Db | Tx) {
   return db.select().from(seats).orderBy(asc(seats.number)).all();
+}
+
+export function seatById(db: Db | Tx, id: number) {
+  return db.select().from(seats).where(eq(seats.id, id)).get();
+}
+
+/** A term that starts on the seat on this day (a successor recorded ahead). */
+export function termStartingOn(db: Db | Tx, seatId: number, day: IsoDate) {
+  return db
+    .select({ id: terms.id })
+    .from(terms)
+    .where(and(eq(terms.seatId, seatId), eq(terms.startsOn, day)))
+    .get();
 }
 
 export interface SeatOverview {
@@ -66,4 +109,22 @@ export function seatOverview(
       future: onSeat.filter((row) => row.term.startsOn > today),
     };
   });
+}
+
+/**
+ * The seats' unfinished vacancies, as the terms page marks them. Read here from the table, not
+ * through the vacancies feature, which builds on this one.
+ */
+export function seatVacancies(db: Db | Tx) {
+  return db
+    .select({
+      id: vacancies.id,
+      seatId: vacancies.seatId,
+      freeOn: vacancies.freeOn,
+      status: vacancies.status,
+    })
+    .from(vacancies)
+    .where(notInArray(vacancies.status, ['filled', 'cancelled']))
+    .all()
+    .map((vacancy) => ({ vacancy }));
 }

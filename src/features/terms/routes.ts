@@ -1,34 +1,40 @@
+// Seats and terms: the terms page (every seat, a timeline, forecasts, the composition on any
+// date), recording a term by hand, and ending one early.
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { seats, terms, users } from '../../db/schema.js';
+import { users } from '../../db/schema.js';
 import { COUNTRIES } from '../../domain/countries.js';
-import { addDays, addMonths, daysBetween, isIsoDate, todayIso } from '../../domain/dates.js';
+import { addDays, addMonths, daysBetween, isIsoDate } from '../../domain/dates.js';
 import { MIGRATION_CONTEXTS, TERM_END_REASONS } from '../../domain/reference.js';
 import { daysLeft, effectiveEnd, mandateEndsFirst, vacancyClusters } from '../../domain/terms.js';
-import { formBody } from '../../lib/forms.js';
-import { HttpError } from '../../plugins/errors.js';
-import { actorOf } from '../audit/actor.js';
-import { boardDiversityOn } from '../diversity/board-diversity.js';
+import { type FieldErrors, type FormValues, keptInput } from '../../lib/forms.js';
+import { answer, sendRefusal, withPathId } from '../../plugins/answer.js';
 import { getSettings } from '../settings/settings.js';
-import { unfinishedVacancies } from '../vacancies/queries.js';
-import { syncVacancies } from '../vacancies/sync-vacancies.js';
+import { boardDiversityOn } from './board-diversity.js';
 import { endTerm } from './end-term.js';
-import { asTermSpan, seatOverview, type TermRow, termsWithCities } from './queries.js';
-import { readStartTermForm, startTerm } from './start-term.js';
+import {
+  allSeats,
+  asTermSpan,
+  seatOverview,
+  seatVacancies,
+  type TermRow,
+  termById,
+  termsWithCities,
+} from './queries.js';
+import { startTerm } from './start-term.js';
 import { buildTimeline, TIMELINE } from './timeline.js';
 
 export default async function termRoutes(app: FastifyInstance) {
-  const today = () => todayIso(app.clock());
+  const manageTerms = { preHandler: app.requirePermission('manageTerms') };
 
   app.get<{ Querystring: { on?: string } }>(
     '/terms',
     { preHandler: app.requirePermission('viewTerms') },
     async (request, reply) => {
-      const day = today();
-      syncVacancies(app.db, day, app.clock());
+      const day = app.today();
       const rows = termsWithCities(app.db);
       const overview = seatOverview(app.db, day, rows);
-      const vacancies = unfinishedVacancies(app.db);
+      const vacancies = seatVacancies(app.db);
       const forecasts = overview.flatMap((entry) =>
         entry.current && mandateEndsFirst(asTermSpan(entry.current)) ? [entry.current] : [],
       );
@@ -38,7 +44,7 @@ export default async function termRoutes(app: FastifyInstance) {
         addMonths(day, TIMELINE.monthsAfter),
         { includeMandateForecasts: true },
       );
-      const on = request.query.on && isIsoDate(request.query.on) ? request.query.on : day;
+      const on = typeof request.query.on === 'string' && isIsoDate(request.query.on) ? request.query.on : day;
       const seatNumbers = new Map(overview.map((entry) => [entry.seat.id, entry.seat.number]));
       return reply.page('terms/page', {
         title: 'Seats and terms',
@@ -72,59 +78,47 @@ export default async function termRoutes(app: FastifyInstance) {
     },
   );
 
-  function startTermPage(
-    reply: FastifyReply,
-    values: Record<string, unknown>,
-    errors: Record<string, string>,
-    status = 200,
-  ) {
+  function startTermPage(reply: FastifyReply, values: FormValues, errors: FieldErrors, status = 200) {
+    const contexts = values.migrationContexts;
     return reply.page(
       'terms/new',
       {
         title: 'Record a term',
-        seats: app.db.select().from(seats).all(),
+        seats: allSeats(app.db),
         boardUsers: app.db.select().from(users).where(eq(users.role, 'board_member')).all(),
         countries: COUNTRIES,
         contexts: MIGRATION_CONTEXTS,
         termLengthMonths: getSettings(app.db).termLengthMonths,
-        values,
+        values: {
+          ...values,
+          migrationContexts: Array.isArray(contexts) ? contexts : contexts ? [contexts] : [],
+        },
         errors,
       },
       status,
     );
   }
 
-  app.get<{ Querystring: { seatId?: string } }>(
-    '/terms/new',
-    { preHandler: app.requirePermission('manageTerms') },
-    async (request, reply) => {
-      return startTermPage(
-        reply,
-        { seatId: request.query.seatId ?? '', startsOn: today(), migrationContexts: [] },
-        {},
-      );
-    },
+  app.get<{ Querystring: { seatId?: string } }>('/terms/new', manageTerms, async (request, reply) =>
+    startTermPage(reply, { seatId: request.query.seatId ?? '', startsOn: app.today() }, {}),
   );
 
-  app.post('/terms', { preHandler: app.requirePermission('manageTerms') }, async (request, reply) => {
-    const result = startTerm(app.db, request.body, actorOf(request.user!), app.clock());
-    if (!result.ok) {
-      if (result.status !== 422) throw new HttpError(result.status, result.message);
-      return startTermPage(reply, readStartTermForm(request.body), result.errors, 422);
-    }
-    reply.flash('The term is recorded.');
-    return reply.seeOther('/terms');
-  });
+  app.post('/terms', manageTerms, async (request, reply) =>
+    answer(reply, startTerm(app.db, request.body, request.viewer!, app.clock()), {
+      ok: () => reply.flash('The term is recorded.').seeOther('/terms'),
+      invalid: (errors) => startTermPage(reply, keptInput(request.body), errors, 422),
+    }),
+  );
 
   function endTermPage(
     reply: FastifyReply,
     termId: number,
-    values: Record<string, unknown>,
-    errors: Record<string, string>,
+    values: FormValues,
+    errors: FieldErrors,
     status = 200,
   ) {
-    const row = termsWithCities(app.db).find((r) => r.term.id === termId);
-    if (!row) throw new HttpError(404, `There is no term ${termId}.`);
+    const row = termById(app.db, termId);
+    if (!row) return sendRefusal(reply, { status: 404, message: `There is no term ${termId}.` });
     return reply.page(
       'terms/end',
       {
@@ -133,36 +127,28 @@ export default async function termRoutes(app: FastifyInstance) {
         reasons: TERM_END_REASONS,
         values,
         errors,
-        today: today(),
+        today: app.today(),
       },
       status,
     );
   }
 
-  app.get<{ Params: { id: string } }>(
-    '/terms/:id/end',
-    { preHandler: app.requirePermission('manageTerms') },
-    async (request, reply) => {
-      const termId = Number(request.params.id);
-      if (!Number.isInteger(termId)) throw new HttpError(404, 'There is no such term.');
-      return endTermPage(reply, termId, { endedOn: today(), nominationDeadline: addDays(today(), 28) }, {});
-    },
+  app.get<{ Params: { id: string } }>('/terms/:id/end', manageTerms, async (request, reply) =>
+    withPathId(reply, request.params.id, 'term', (termId) => {
+      const today = app.today();
+      return endTermPage(reply, termId, { endedOn: today, nominationDeadline: addDays(today, 28) }, {});
+    }),
   );
 
-  app.post<{ Params: { id: string } }>(
-    '/terms/:id/end',
-    { preHandler: app.requirePermission('manageTerms') },
-    async (request, reply) => {
-      const termId = Number(request.params.id);
-      if (!Number.isInteger(termId)) throw new HttpError(404, 'There is no such term.');
-      const result = endTerm(app.db, termId, request.body, actorOf(request.user!), app.clock(), today());
-      if (!result.ok) {
-        if (result.status !== 422) throw new HttpError(result.status, result.message);
-        return endTermPage(reply, termId, formBody(request.body), result.errors, 422);
-      }
-      const ended = app.db.select().from(terms).where(eq(terms.id, termId)).get()!;
-      reply.flash(`${ended.memberName}’s term ends on ${ended.endedOn}. The seat’s vacancy is recorded.`);
-      return reply.seeOther(`/vacancies/${result.value.vacancyId}`);
-    },
+  app.post<{ Params: { id: string } }>('/terms/:id/end', manageTerms, async (request, reply) =>
+    withPathId(reply, request.params.id, 'term', (termId) =>
+      answer(reply, endTerm(app.db, termId, request.body, request.viewer!, app.clock()), {
+        ok: (ended) =>
+          reply
+            .flash(`${ended.memberName}’s term ends on ${ended.endedOn}. The seat’s vacancy is recorded.`)
+            .seeOther(`/vacancies/${ended.vacancyId}`),
+        invalid: (errors) => endTermPage(reply, termId, keptInput(request.body), errors, 422),
+      }),
+    ),
   );
 }

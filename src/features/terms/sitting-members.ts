@@ -1,13 +1,12 @@
 // The members sitting on a given day, with their city and seat: the board page, the terms page
-// and every diversity computation start from this one query.
+// and every diversity computation start from this one query. A member's region and contexts are
+// the ones their term recorded when it started (DESIGN.md, "History is kept").
 import { asc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { cities, seats, terms } from '../../db/schema.js';
-import { regionOf } from '../../domain/countries.js';
 import type { IsoDate } from '../../domain/dates.js';
 import type { BoardMember } from '../../domain/diversity.js';
-import type { Region } from '../../domain/reference.js';
-import { termActiveOn } from '../terms/term-active-sql.js';
+import { termActiveOn } from './term-active.js';
 
 export function sittingMembers(db: Db | Tx, day: IsoDate) {
   return db
@@ -18,20 +17,20 @@ export function sittingMembers(db: Db | Tx, day: IsoDate) {
     .where(termActiveOn(day))
     .orderBy(asc(seats.number))
     .all()
-    .map((row) => ({ ...row, region: regionOf(row.city.country) as Region }));
+    .map((row) => ({ ...row, region: row.term.region }));
 }
 
 export type SittingMember = ReturnType<typeof sittingMembers>[number];
 
-/** The diversity module's view of a sitting member, keyed by term. */
-export function asBoardMember(member: SittingMember): BoardMember {
+/** The diversity module's view of a member, keyed by term, as the term recorded the city. */
+export function asBoardMember(member: Pick<SittingMember, 'term' | 'city'>): BoardMember {
   return {
     key: `term:${member.term.id}`,
     cityName: member.city.name,
     country: member.city.country,
-    region: member.region,
-    contexts: member.city.contexts,
-    secondaryCity: member.city.secondaryCity,
+    region: member.term.region,
+    contexts: member.term.contexts,
+    secondaryCity: member.term.secondaryCity,
     seatId: member.term.seatId,
   };
 }

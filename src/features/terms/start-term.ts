@@ -1,12 +1,14 @@
 // Records a new term on a seat by hand (secretariat), for records and renewals; ballots start
 // terms too. Refuses overlapping terms (one active term per seat), a member at the term limit,
-// a city already holding another seat at the time, and bad dates (422, beside the field).
+// a city already holding another seat at the time, and bad dates (422, beside the field); and a
+// seat whose vacancy has nominations in progress or a ballot: the ballot chooses its successor.
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../../db/client.js';
-import { cities, nominations, seats, terms, users, vacancies } from '../../db/schema.js';
-import { compareIsoDates, isIsoDate } from '../../domain/dates.js';
-import { cityKey } from '../../domain/eligibility.js';
+import type { Db, Tx } from '../../db/client.js';
+import { cities, nominations, terms, users, vacancies } from '../../db/schema.js';
+import { regionOf } from '../../domain/countries.js';
+import { compareIsoDates, type IsoDate, isIsoDate } from '../../domain/dates.js';
+import type { MigrationContext, Region } from '../../domain/reference.js';
 import {
   effectiveEnd,
   findOverlap,
@@ -14,20 +16,21 @@ import {
   reachesTermLimit,
   termEndsOn,
 } from '../../domain/terms.js';
-import { type ActionResult, done, invalid } from '../../lib/action-result.js';
-import { cityNameField, countryField, migrationContextsField } from '../../lib/city-fields.js';
-import { asList, formBody, parseForm } from '../../lib/forms.js';
-import { findOrCreateCity } from '../accounts/create-user.js';
+import { type ActionResult, invalid, ok, refused } from '../../lib/action-result.js';
+import { checkbox, parseForm, plainString, requiredText } from '../../lib/forms.js';
+import { actorOf } from '../audit/actor.js';
 import type { Actor } from '../audit/audit-log.js';
 import { recordAudit } from '../audit/audit-log.js';
+import { permissions, type Viewer } from '../auth/permissions.js';
+import { cityNameField, countryField, migrationContextsField } from '../cities/city-fields.js';
+import { cityKey, memberKey } from '../cities/city-identity.js';
+import { findOrCreateCity } from '../cities/find-or-create-city.js';
 import { getSettings } from '../settings/settings.js';
-import { unfinishedVacancyOnSeat } from '../vacancies/queries.js';
-import { asTermSpan, memberKey, termsWithCities } from './queries.js';
+import { asTermSpan, seatById, termsOfCity, termsOfMember, termsOnSeat } from './queries.js';
 
 // A board's records span decades, not millennia: a year far off is a typing mistake.
-const isoDate = (message: string) =>
-  z
-    .string({ error: message })
+const recordDate = (message: string) =>
+  plainString(message)
     .trim()
     .refine(isIsoDate, message)
     .refine(
@@ -35,21 +38,27 @@ const isoDate = (message: string) =>
       'Enter a date between 1950 and 2200.',
     );
 
+const blankAsAbsent = (value: unknown) => (value === '' ? undefined : value);
+
 export const startTermForm = z
   .object({
-    seatId: z.coerce.number({ error: 'Choose a seat.' }).int().positive('Choose a seat.'),
-    memberName: z
-      .string({ error: 'Enter the member’s name.' })
-      .trim()
-      .min(1, 'Enter the member’s name.')
-      .max(200, 'Use at most 200 characters.'),
+    seatId: plainString('Choose a seat.')
+      .regex(/^[1-9]\d{0,9}$/, 'Choose a seat.')
+      .transform(Number),
+    memberName: requiredText('Enter the member’s name.', 200),
     cityName: cityNameField,
     country: countryField,
     migrationContexts: migrationContextsField,
-    secondaryCity: z.boolean(),
-    userId: z.coerce.number().int().positive().optional(),
-    startsOn: isoDate('Enter the start date as YYYY-MM-DD.'),
-    mandateEndsOn: isoDate('Enter the mandate end as YYYY-MM-DD.').optional(),
+    secondaryCity: checkbox,
+    userId: z.preprocess(
+      blankAsAbsent,
+      plainString('Choose a board member’s account, or none.')
+        .regex(/^[1-9]\d{0,9}$/, 'Choose a board member’s account, or none.')
+        .transform(Number)
+        .optional(),
+    ),
+    startsOn: recordDate('Enter the start date as YYYY-MM-DD.'),
+    mandateEndsOn: z.preprocess(blankAsAbsent, recordDate('Enter the mandate end as YYYY-MM-DD.').optional()),
   })
   // Zod runs this even when a date above failed its own check, so compare real dates only.
   .refine(
@@ -58,138 +67,226 @@ export const startTermForm = z
       !isIsoDate(form.mandateEndsOn) ||
       !isIsoDate(form.startsOn) ||
       compareIsoDates(form.mandateEndsOn, form.startsOn) > 0,
-    {
-      path: ['mandateEndsOn'],
-      message: 'The mayoral mandate must end after the term starts.',
-    },
+    { path: ['mandateEndsOn'], message: 'The mayoral mandate must end after the term starts.' },
   );
 
-/** The raw form, with checkboxes and optional selects turned into what the schema expects. */
-export function readStartTermForm(body: unknown) {
-  const values = formBody(body);
-  return {
-    ...values,
-    migrationContexts: asList(values.migrationContexts),
-    secondaryCity: values.secondaryCity === 'on',
-    userId: values.userId === '' ? undefined : values.userId,
-    mandateEndsOn: values.mandateEndsOn === '' ? undefined : values.mandateEndsOn,
-  };
+export type StartTermInput = z.infer<typeof startTermForm>;
+
+/** What a new term records about its member's city: as it is on the day the term is entered. */
+export interface TermCity {
+  cityName: string;
+  country: string;
+  contexts: MigrationContext[];
+  secondaryCity: boolean;
 }
 
-export function startTerm(db: Db, body: unknown, actor: Actor, now: Date): ActionResult<{ termId: number }> {
-  const form = parseForm(startTermForm, readStartTermForm(body));
+/**
+ * The rules every new term obeys, by hand or from a ballot: the seat is free for the whole term,
+ * the city holds no other seat meanwhile, and the member is within the term limit. Returns the
+ * problem beside the field it concerns, or the new term's end and number.
+ */
+export function checkNewTerm(
+  tx: Tx,
+  placement: {
+    seatId: number;
+    startsOn: IsoDate;
+    memberName: string;
+    city: TermCity;
+    termLengthMonths: number;
+    termLimit: number | null;
+  },
+): { ok: true; endsOn: IsoDate; termNumber: number } | { ok: false; field: string; message: string } {
+  const seat = seatById(tx, placement.seatId);
+  if (!seat) return { ok: false, field: 'seatId', message: 'There is no such seat.' };
+  const endsOn = termEndsOn(placement.startsOn, placement.termLengthMonths);
+  const onSeat = termsOnSeat(tx, placement.seatId);
+  const overlap = findOverlap(onSeat.map(asTermSpan), {
+    seatId: placement.seatId,
+    startsOn: placement.startsOn,
+    endsOn,
+  });
+  if (overlap) {
+    const holder = onSeat.find((row) => row.term.id === overlap.id)!;
+    return {
+      ok: false,
+      field: 'startsOn',
+      message: `Seat ${seat.number} is held by ${holder.term.memberName} (${holder.city.name}) from ${overlap.startsOn} to ${effectiveEnd(overlap)}; a term from ${placement.startsOn} to ${endsOn} would overlap it.`,
+    };
+  }
+  const key = cityKey(placement.city.country, placement.city.cityName);
+  const sameCityElsewhere = termsOfCity(tx, key).find(
+    (row) =>
+      row.term.seatId !== placement.seatId &&
+      findOverlap([asTermSpan(row)], { seatId: row.term.seatId, startsOn: placement.startsOn, endsOn }),
+  );
+  if (sameCityElsewhere) {
+    return {
+      ok: false,
+      field: 'cityName',
+      message: `${sameCityElsewhere.city.name} already holds seat ${sameCityElsewhere.seatNumber} during this period; a city holds one seat at a time.`,
+    };
+  }
+  const member = memberKey(placement.city.country, placement.city.cityName, placement.memberName);
+  const history = termsOfMember(tx, key, member);
+  if (reachesTermLimit(history, member, placement.startsOn, placement.termLimit)) {
+    return {
+      ok: false,
+      field: 'memberName',
+      message: `${placement.memberName} has served ${placement.termLimit} consecutive term(s), the limit set in the settings.`,
+    };
+  }
+  return { ok: true, endsOn, termNumber: nextTermNumber(history, member, placement.startsOn) };
+}
+
+/** Writes a checked term: the city's current profile is updated, and the term keeps its own copy. */
+export function insertTerm(
+  tx: Tx,
+  term: {
+    seatId: number;
+    memberName: string;
+    city: TermCity;
+    userId: number | null;
+    startsOn: IsoDate;
+    endsOn: IsoDate;
+    termNumber: number;
+    mandateEndsOn: IsoDate | null;
+  },
+  actor: Actor,
+  now: Date,
+): number {
+  const cityId = findOrCreateCity(tx, term.city.country, term.city.cityName);
+  tx.update(cities)
+    .set({ contexts: term.city.contexts, secondaryCity: term.city.secondaryCity })
+    .where(eq(cities.id, cityId))
+    .run();
+  const { id: termId } = tx
+    .insert(terms)
+    .values({
+      seatId: term.seatId,
+      memberName: term.memberName,
+      cityId,
+      userId: term.userId,
+      startsOn: term.startsOn,
+      endsOn: term.endsOn,
+      termNumber: term.termNumber,
+      mandateEndsOn: term.mandateEndsOn,
+      region: regionOf(term.city.country) as Region,
+      contexts: term.city.contexts,
+      secondaryCity: term.city.secondaryCity,
+    })
+    .returning({ id: terms.id })
+    .get();
+  recordAudit(tx, {
+    actor,
+    action: 'term.start',
+    subjectType: 'term',
+    subjectId: termId,
+    details: {
+      seatId: term.seatId,
+      memberName: term.memberName,
+      cityId,
+      startsOn: term.startsOn,
+      endsOn: term.endsOn,
+      termNumber: term.termNumber,
+      contexts: term.city.contexts,
+    },
+    at: now,
+  });
+  return termId;
+}
+
+const IN_PROGRESS = ['submitted', 'eligible', 'ineligible', 'shortlisted'] as const;
+
+export function startTerm(
+  db: Db,
+  input: unknown,
+  viewer: Viewer,
+  now: Date,
+): ActionResult<{ termId: number }> {
+  if (!permissions.manageTerms(viewer)) return refused(403, 'Only the secretariat records terms.');
+  const form = parseForm(startTermForm, input);
   if (!form.ok) return invalid(form.errors);
-  const input = form.data;
-  const settings = getSettings(db);
+  const data = form.data;
+  const city: TermCity = {
+    cityName: data.cityName,
+    country: data.country,
+    contexts: data.migrationContexts,
+    secondaryCity: data.secondaryCity,
+  };
+  const actor = actorOf(viewer);
 
   return db.transaction((tx) => {
-    const seat = tx.select().from(seats).where(eq(seats.id, input.seatId)).get();
-    if (!seat) return invalid({ seatId: 'There is no such seat.' });
-    if (input.userId !== undefined) {
-      const user = tx.select().from(users).where(eq(users.id, input.userId)).get();
+    const settings = getSettings(tx);
+    if (data.userId !== undefined) {
+      const user = tx.select().from(users).where(eq(users.id, data.userId)).get();
       if (user?.role !== 'board_member')
         return invalid({ userId: 'Choose a board member’s account, or none.' });
     }
-    const endsOn = termEndsOn(input.startsOn, settings.termLengthMonths);
-    const rows = termsWithCities(tx);
-    const spans = rows.map(asTermSpan);
-    const overlap = findOverlap(spans, { seatId: input.seatId, startsOn: input.startsOn, endsOn });
-    if (overlap) {
-      const holder = rows.find((row) => row.term.id === overlap.id)!;
-      return invalid({
-        startsOn: `Seat ${seat.number} is held by ${holder.term.memberName} (${holder.city.name}) from ${overlap.startsOn} to ${effectiveEnd(overlap)}; a term from ${input.startsOn} to ${endsOn} would overlap it.`,
-      });
-    }
-    const key = cityKey(input.country, input.cityName);
-    const sameCityElsewhere = rows.find(
-      (row) =>
-        row.city.cityKey === key &&
-        row.term.seatId !== input.seatId &&
-        findOverlap([asTermSpan(row)], { seatId: row.term.seatId, startsOn: input.startsOn, endsOn }),
-    );
-    if (sameCityElsewhere) {
-      return invalid({
-        cityName: `${sameCityElsewhere.city.name} already holds seat ${sameCityElsewhere.seatNumber} during this period; a city holds one seat at a time.`,
-      });
-    }
-    const member = memberKey(input.country, input.cityName, input.memberName);
-    if (reachesTermLimit(spans, member, input.startsOn, settings.termLimit)) {
-      return invalid({
-        memberName: `${input.memberName} has served ${settings.termLimit} consecutive term(s), the limit set in the settings.`,
-      });
-    }
+    const checked = checkNewTerm(tx, {
+      seatId: data.seatId,
+      startsOn: data.startsOn,
+      memberName: data.memberName,
+      city,
+      termLengthMonths: settings.termLengthMonths,
+      termLimit: settings.termLimit,
+    });
+    if (!checked.ok) return invalid({ [checked.field]: checked.message });
 
     // A term recorded by hand for a seat awaiting a successor fills that vacancy, unless cities
     // have nominated for it: then the successor is chosen by the board's ballot, not by hand.
-    const waiting = unfinishedVacancyOnSeat(tx, input.seatId);
-    if (waiting && compareIsoDates(waiting.freeOn, input.startsOn) <= 0) {
+    const waiting = tx
+      .select()
+      .from(vacancies)
+      .where(
+        and(
+          eq(vacancies.seatId, data.seatId),
+          inArray(vacancies.status, ['upcoming', 'open', 'screening', 'balloting']),
+        ),
+      )
+      .get();
+    const fills = waiting && compareIsoDates(waiting.freeOn, data.startsOn) <= 0 ? waiting : undefined;
+    if (fills) {
       const inProgress =
         tx
           .select({ n: count() })
           .from(nominations)
-          .where(
-            and(
-              eq(nominations.vacancyId, waiting.id),
-              inArray(nominations.status, ['submitted', 'eligible', 'ineligible', 'shortlisted']),
-            ),
-          )
+          .where(and(eq(nominations.vacancyId, fills.id), inArray(nominations.status, [...IN_PROGRESS])))
           .get()?.n ?? 0;
-      if (waiting.status === 'balloting' || inProgress > 0) {
+      if (fills.status === 'balloting' || inProgress > 0) {
         return invalid({
-          seatId: `Seat ${seat.number}'s vacancy ${waiting.id} ${waiting.status === 'balloting' ? 'is in a ballot' : `has ${inProgress} nomination${inProgress === 1 ? '' : 's'} in progress`}; its successor is chosen by the board's ballot, not recorded by hand.`,
+          seatId: `This seat's vacancy ${fills.id} ${fills.status === 'balloting' ? 'is in a ballot' : `has ${inProgress} nomination${inProgress === 1 ? '' : 's'} in progress`}; its successor is chosen by the board's ballot, not recorded by hand.`,
         });
       }
     }
-    const cityId = findOrCreateCity(tx, input.country, input.cityName);
-    tx.update(cities)
-      .set({ contexts: input.migrationContexts, secondaryCity: input.secondaryCity })
-      .where(eq(cities.id, cityId))
-      .run();
-    const termNumber = nextTermNumber(spans, member, input.startsOn);
-    const { id: termId } = tx
-      .insert(terms)
-      .values({
-        seatId: input.seatId,
-        memberName: input.memberName,
-        cityId,
-        userId: input.userId ?? null,
-        startsOn: input.startsOn,
-        endsOn,
-        termNumber,
-        mandateEndsOn: input.mandateEndsOn ?? null,
-      })
-      .returning({ id: terms.id })
-      .get();
-    recordAudit(tx, {
-      actor,
-      action: 'term.start',
-      subjectType: 'term',
-      subjectId: termId,
-      details: {
-        seatId: input.seatId,
-        memberName: input.memberName,
-        cityId,
-        startsOn: input.startsOn,
-        endsOn,
-        termNumber,
+    const termId = insertTerm(
+      tx,
+      {
+        seatId: data.seatId,
+        memberName: data.memberName,
+        city,
+        userId: data.userId ?? null,
+        startsOn: data.startsOn,
+        endsOn: checked.endsOn,
+        termNumber: checked.termNumber,
+        mandateEndsOn: data.mandateEndsOn ?? null,
       },
-      at: now,
-    });
-
-    if (waiting && compareIsoDates(waiting.freeOn, input.startsOn) <= 0) {
+      actor,
+      now,
+    );
+    if (fills) {
       tx.update(vacancies)
         .set({ status: 'filled', filledByTermId: termId })
-        .where(eq(vacancies.id, waiting.id))
+        .where(eq(vacancies.id, fills.id))
         .run();
       recordAudit(tx, {
         actor,
         action: 'vacancy.fill',
         subjectType: 'vacancy',
-        subjectId: waiting.id,
+        subjectId: fills.id,
         details: { termId, byHand: true },
         at: now,
       });
     }
-    return done({ termId });
+    return ok({ termId });
   });
 }

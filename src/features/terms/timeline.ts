@@ -1,6 +1,7 @@
 // Geometry for the terms timeline (seats as rows, terms as bars, today marked, the next 24 months
 // visible). The SVG is drawn by views/terms/_timeline.eta from these numbers.
 import { addMonths, daysBetween, type IsoDate, maxIsoDate, minIsoDate } from '../../domain/dates.js';
+import { TERM_END_REASON_LABELS } from '../../domain/labels.js';
 import { effectiveEnd, mandateEndsFirst } from '../../domain/terms.js';
 import { asTermSpan, type SeatOverview } from './queries.js';
 
@@ -72,7 +73,7 @@ export function buildTimeline(overview: SeatOverview[], vacancies: VacancyMark[]
         row.term.startsOn,
         end,
         kind,
-        `${row.city.name}: ${row.term.memberName}, ${row.term.startsOn} to ${end}${row.term.endedOn ? ` (ended early: ${row.term.endReason?.replace('_', ' ')})` : ''}`,
+        `${row.city.name}: ${row.term.memberName}, ${row.term.startsOn} to ${end}${row.term.endedOn ? ` (ended early: ${row.term.endReason ? TERM_END_REASON_LABELS[row.term.endReason].toLowerCase() : 'reason not recorded'})` : ''}`,
       );
       if (made) bars.push(made);
     }

@@ -1,7 +1,8 @@
+// Reads of vacancies with their seat and departing term, shared by the vacancy pages, the
+// dashboard, the board page and the nomination forms.
 import { and, asc, desc, eq, notInArray } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { cities, seats, terms, vacancies } from '../../db/schema.js';
-import { regionOf } from '../../domain/countries.js';
 
 function vacancyRows(db: Db | Tx) {
   return db
@@ -9,12 +10,16 @@ function vacancyRows(db: Db | Tx) {
     .from(vacancies)
     .innerJoin(seats, eq(seats.id, vacancies.seatId))
     .leftJoin(terms, eq(terms.id, vacancies.termId))
-    .leftJoin(cities, eq(cities.id, terms.cityId));
+    .leftJoin(cities, eq(cities.id, terms.cityId))
+    .$dynamic();
 }
 
-function withRegion<T extends { city: { country: string } | null }>(row: T) {
-  return { ...row, region: row.city ? regionOf(row.city.country) : undefined };
-}
+type Row = ReturnType<ReturnType<typeof vacancyRows>['all']>[number];
+
+/** The departing member's region, as their term recorded it. */
+const withRegion = (row: Row) => ({ ...row, region: row.term?.region });
+
+export type VacancyRecord = typeof vacancies.$inferSelect;
 
 /** The secretariat's list: every vacancy not yet filled or cancelled, upcoming ones too. */
 export function unfinishedVacancies(db: Db | Tx) {

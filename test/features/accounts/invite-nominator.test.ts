@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountRequests, auditLog, cities, invitations, outbox, users } from '../../../src/db/schema.js';
-import { hashInvitationToken } from '../../../src/features/invitations/invitation-token.js';
+import { hashInvitationToken } from '../../../src/features/accounts/invitation-token.js';
 import { logInAs, makeTestApp, type TestApp } from '../../helpers/app.js';
 import { mailedInvitationToken, mailsTo, nominator } from './mail.js';
 

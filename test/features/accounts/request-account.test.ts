@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import supertest from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accountRequests, auditLog, outbox } from '../../../src/db/schema.js';
-import { demoEmail } from '../../../src/db/seed-demo.js';
+import { demoEmail } from '../../../src/demo/seed-demo.js';
 import { client, makeTestApp, type TestApp } from '../../helpers/app.js';
 import { mailsTo } from './mail.js';
 

@@ -55,6 +55,7 @@ describe('the audit log', () => {
         action: 'test.event',
         subjectType: 'test',
         subjectId: i,
+        at: t.clock.now,
       });
     const entries = t.db.select().from(auditLog).all();
     const victim = entries[entries.length - 2]!;

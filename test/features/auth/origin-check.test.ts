@@ -1,6 +1,6 @@
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoEmail } from '../../../src/db/seed-demo.js';
+import { demoEmail } from '../../../src/demo/seed-demo.js';
 import { DEMO_PASSWORD, makeTestApp, ORIGIN, type TestApp } from '../../helpers/app.js';
 
 let t: TestApp;

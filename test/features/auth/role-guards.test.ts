@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { terms, users } from '../../../src/db/schema.js';
-import { demoEmail } from '../../../src/db/seed-demo.js';
+import { demoEmail } from '../../../src/demo/seed-demo.js';
 import { addDays, todayIso } from '../../../src/domain/dates.js';
 import { logInAs, makeTestApp, type TestApp } from '../../helpers/app.js';
 

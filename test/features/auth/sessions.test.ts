@@ -1,7 +1,7 @@
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessions } from '../../../src/db/schema.js';
-import { demoEmail } from '../../../src/db/seed-demo.js';
+import { demoEmail } from '../../../src/demo/seed-demo.js';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../../src/features/auth/sessions.js';
 import { client, cookieValue, DEMO_PASSWORD, makeTestApp, ORIGIN, type TestApp } from '../../helpers/app.js';
 

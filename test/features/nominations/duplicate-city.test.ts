@@ -31,7 +31,7 @@ describe('a city is nominated once per vacancy', () => {
   });
   afterEach(async () => t.close());
 
-  it('refuses Zurich a second time from another Zurich nominator, however it is typed (409), naming the existing nomination, and stores nothing', async () => {
+  it('refuses Zurich a second time from another Zurich nominator, however it is typed (409), without showing them a nomination they may not open, and stores nothing', async () => {
     const before = nominationState(t);
     const zurich = await logInAsColleagueOf(t, 'nominator.zurich');
     const zurichForm = (intent: string) =>
@@ -46,14 +46,16 @@ describe('a city is nominated once per vacancy', () => {
 
     expect(response.status).toBe(409);
     const text = textOf(response.text);
-    expect(text).toContain(`nomination ${NOMINATION.zurich}`);
-    expect(text).toContain('Anna Keller');
+    expect(text).toContain('Your city, Zurich, already has a nomination for this seat.');
+    // The other account's nomination is not theirs to see: neither its nominee nor a link to it.
+    expect(text).not.toContain('Anna Keller');
+    expect(response.text).not.toContain(`/nominations/${NOMINATION.zurich}`);
     // The form comes back as typed.
     expect(response.text).toContain('value="Corine Mauch"');
     // Nor may the city keep a draft beside its submitted nomination.
     const draft = await zurich.post('/nominations', zurichForm('draft'));
     expect(draft.status).toBe(409);
-    expect(textOf(draft.text)).toContain(`nomination ${NOMINATION.zurich}`);
+    expect(textOf(draft.text)).toContain('Your city, Zurich, already has a nomination for this seat.');
     expect(nominationState(t)).toBe(before);
   });
 
@@ -97,7 +99,7 @@ describe('a city is nominated once per vacancy', () => {
     ]);
   });
 
-  it('refuses to submit the second draft of a city once the first is submitted (409), naming it, and changes nothing', async () => {
+  it('refuses to submit the second draft of a city once the first is submitted (409), without naming the colleague’s nomination, and changes nothing', async () => {
     const bogota = await logInAs(t, 'nominator.bogota');
     const colleague = await logInAsColleagueOf(t, 'nominator.bogota');
     const firstId = idFromLocation((await bogota.post('/nominations', bogotaDraft())).headers.location);
@@ -107,7 +109,8 @@ describe('a city is nominated once per vacancy', () => {
     const before = nominationState(t);
     const response = await colleague.post(`/nominations/${secondId}`, bogotaForm());
     expect(response.status).toBe(409);
-    expect(textOf(response.text)).toContain(`nomination ${firstId}`);
+    expect(textOf(response.text)).toContain('Your city, Bogota, already has a nomination for this seat.');
+    expect(response.text).not.toContain(`/nominations/${firstId}"`);
     expect(nominationRow(t, secondId)!.status).toBe('draft');
     expect(nominationState(t)).toBe(before);
   });

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { asc, count, eq, like } from 'drizzle-orm';
 import { auditLog, nominationEvents, nominations, outbox, users, vacancies } from '../../../src/db/schema.js';
-import { demoEmail } from '../../../src/db/seed-demo.js';
+import { demoEmail } from '../../../src/demo/seed-demo.js';
 import { addDays } from '../../../src/domain/dates.js';
 import { client, ORIGIN, type TestApp } from '../../helpers/app.js';
 import { TODAY } from '../terms/board-records.js';

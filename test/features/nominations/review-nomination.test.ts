@@ -108,8 +108,8 @@ describe('screening a nomination (secretariat)', () => {
 
     const page = await secretariat.get(`/nominations/${NOMINATION.montevideo}`);
     const text = textOf(page.text);
-    expect(text).toContain('eligible → ineligible by Council Secretariat — “Not a serving mayor.”');
-    expect(text).toContain('ineligible → shortlisted by Council Secretariat');
+    expect(text).toContain('Eligible → Ineligible by Council Secretariat — “Not a serving mayor.”');
+    expect(text).toContain('Ineligible → Shortlisted by Council Secretariat');
   });
 
   it('keeps screening possible after the deadline, while the vacancy is in screening', async () => {

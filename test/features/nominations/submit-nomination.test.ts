@@ -15,6 +15,7 @@ import {
   historyOf,
   idFromLocation,
   mailTo,
+  NOMINATION,
   NOW,
   nominationRow,
   nominationState,
@@ -298,7 +299,7 @@ describe('nominating for a vacancy that is not open', () => {
     const bogota = await logInAs(t, 'nominator.bogota');
     const response = await bogota.post('/nominations', bogotaForm({ vacancyId: String(VACANCY.bristol) }));
     expect(response.status).toBe(404);
-    expect(response.text).toContain(`There is no vacancy ${VACANCY.bristol} open for nominations`);
+    expect(response.text).toContain('There is no such vacancy open for nominations.');
     expect(nominationState(t)).toBe(before);
   });
 
@@ -316,12 +317,14 @@ describe('nominating for a vacancy that is not open', () => {
     const bogota = await logInAs(t, 'nominator.bogota');
     const response = await bogota.post('/nominations', bogotaForm({ mandateEndsOn: '2031-06-30' }));
     expect(response.status).toBe(409);
-    expect(response.text).toContain('closed on');
+    expect(textOf(response.text)).toMatch(
+      /Nominations for this seat are closed: the deadline was \d{4}-\d{2}-\d{2}\./,
+    );
     expect(nominationState(t)).toBe(before);
 
     const page = await (await logInAs(t, 'secretariat')).get(`/vacancies/${VACANCY.athens}`);
     expect(page.status).toBe(200);
-    expect(textOf(page.text)).toContain('Seat 2 vacancy screening');
+    expect(textOf(page.text)).toContain('Seat 2 vacancy Screening');
     expect(vacancyStatus(t, VACANCY.athens)).toBe('screening');
   });
 
@@ -439,20 +442,27 @@ describe('the nomination form page', () => {
     expect(upcoming.status).toBe(404);
     expect(upcoming.text).not.toContain('name="nomineeName"');
     expect((await bogota.get('/nominations/new?vacancyId=999')).status).toBe(404);
-    expect((await bogota.get('/nominations/new')).status).toBe(404);
+    // Without a vacancy, the form first asks which open seat the nomination is for.
+    const chooser = await bogota.get('/nominations/new');
+    expect(chooser.status).toBe(200);
+    expect(chooser.text).toContain('<select id="vacancyId" name="vacancyId"');
+    expect(chooser.text).toContain(`<option value="${VACANCY.athens}"`);
+    expect(chooser.text).not.toContain(`<option value="${VACANCY.bristol}"`);
   });
 
-  it('starts with the nominator’s own city filled in: its name, country, contexts and secondary flag', async () => {
+  it('shows a city that has already nominated its nomination instead of a blank form', async () => {
     const zurich = await (await logInAs(t, 'nominator.zurich')).get(
       `/nominations/new?vacancyId=${VACANCY.athens}`,
     );
-    expect(zurich.status).toBe(200);
-    expect(zurich.text).toContain('id="cityName" name="cityName" type="text" value="Zurich"');
-    expect(zurich.text).toMatch(/<option value="CH"[^>]* selected>/);
-    expect(zurich.text).toContain('name="migrationContexts" value="destination" checked');
-    expect(zurich.text).not.toContain('name="migrationContexts" value="transit" checked');
-    expect(zurich.text).not.toContain('name="secondaryCity" checked');
+    expect(zurich.status).toBe(303);
+    expect(zurich.headers.location).toBe(`/nominations/${NOMINATION.zurich}`);
+  });
 
+  it('starts with the nominator’s own city filled in: its name, country, contexts and secondary flag', async () => {
+    const plain = await (await logInAs(t, 'nominator.bogota')).get(
+      `/nominations/new?vacancyId=${VACANCY.athens}`,
+    );
+    expect(plain.text).not.toContain('name="secondaryCity" checked');
     t.db.update(cities).set({ secondaryCity: true }).where(eq(cities.cityKey, 'CO:bogota')).run();
     const bogota = await (await logInAs(t, 'nominator.bogota')).get(
       `/nominations/new?vacancyId=${VACANCY.athens}`,

@@ -51,8 +51,20 @@ describe('saving the board settings (secretariat)', () => {
     expect(more).toHaveLength(0);
     expect(audit!.actorLabel).toBe('secretariat@demo.mmc.example');
     expect(audit!.details).toEqual({
-      before: { boardSize: 8, termLengthMonths: 24, termLimit: null, alertThresholdsDays: [90, 60, 30, 7] },
-      after: { boardSize: 8, termLengthMonths: 36, termLimit: 2, alertThresholdsDays: [90, 30, 7] },
+      before: {
+        boardSize: 8,
+        termLengthMonths: 24,
+        termLimit: null,
+        alertThresholdsDays: [90, 60, 30, 7],
+        timeZone: 'UTC',
+      },
+      after: {
+        boardSize: 8,
+        termLengthMonths: 36,
+        termLimit: 2,
+        alertThresholdsDays: [90, 30, 7],
+        timeZone: 'UTC',
+      },
     });
   });
 

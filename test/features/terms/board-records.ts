@@ -3,7 +3,7 @@
 // of everything those actions may change (to show that a refused request changed nothing).
 import { asc, count, eq, notLike } from 'drizzle-orm';
 import { auditLog, cities, seats, settings, terms, users, vacancies } from '../../../src/db/schema.js';
-import { demoEmail } from '../../../src/db/seed-demo.js';
+import { demoEmail } from '../../../src/demo/seed-demo.js';
 import type { TestApp } from '../../helpers/app.js';
 
 /** The fixed "now" of these tests; the demo board is seeded relative to it. */

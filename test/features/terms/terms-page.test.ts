@@ -62,7 +62,7 @@ describe('the seats table on /terms', () => {
     expect(athens.text).toContain('vacant');
     expect(athens.text).toContain(`since ${addDays(TODAY, -10)}`);
     expect(athens.html).toContain(`href="/vacancies/${vacancy!.id}"`);
-    expect(athens.text).toContain('(open)');
+    expect(athens.text).toContain('(open for nominations)');
   });
 
   it('marks one term as forecast to end early, Los Angeles’s, whose mayoral mandate ends first', () => {

@@ -124,7 +124,7 @@ describe('refusing to open nominations', () => {
       nominationDeadline: addDays(TODAY, 30),
     });
     expect(response.status).toBe(409);
-    expect(response.text).toContain('already has a vacancy in state open');
+    expect(response.text).toContain('already has a vacancy that is open for nominations');
     expect(boardState(t)).toBe(before);
   });
 
@@ -133,7 +133,7 @@ describe('refusing to open nominations', () => {
     ['that is not a date', 'end of January', /as a date, YYYY-MM-DD/],
     ['that is not a calendar day', '2027-02-29', /as a date, YYYY-MM-DD/],
     ['more than a year ahead', addDays(TODAY, 366), /within a year/],
-    ['left empty', '', /as a date, YYYY-MM-DD/],
+    ['left empty', '', /Enter the nomination deadline/],
   ])(
     'refuses a deadline %s (422 beside the deadline, nothing changed)',
     async (_case, nominationDeadline, message) => {

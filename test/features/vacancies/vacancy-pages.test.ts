@@ -20,11 +20,11 @@ describe('the vacancies list', () => {
     expect(response.status).toBe(200);
     const athensRow = textOf(vacancyRow(response.text, athens)!);
     expect(athensRow).toContain('Seat 2');
-    expect(athensRow).toContain('open');
+    expect(athensRow).toContain('Open for nominations');
     expect(athensRow).toContain(addDays(TODAY, 14));
     const bristolRow = textOf(vacancyRow(response.text, bristol)!);
     expect(bristolRow).toContain('Seat 3');
-    expect(bristolRow).toContain('upcoming');
+    expect(bristolRow).toContain('Upcoming');
     expect(bristolRow).toContain(addDays(TODAY, 25));
     expect(response.text).toContain('action="/vacancies"');
   });
@@ -60,7 +60,7 @@ describe('a vacancy page', () => {
     const response = await (await logInAs(t, 'secretariat')).get(`/vacancies/${bristol}`);
     expect(response.status).toBe(200);
     const text = textOf(response.text);
-    expect(text).toContain('Seat 3 vacancy upcoming');
+    expect(text).toContain('Seat 3 vacancy Upcoming');
     expect(text).toContain('Eleanor Whitfield, Bristol');
     expect(text).toContain(`${addDays(TODAY, 25)} (in 25 days)`);
     expect(response.text).toContain('name="nominationDeadline"');

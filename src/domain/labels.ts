@@ -1,0 +1,44 @@
+// Every status and reason as people read it, in one place: templates, e-mails and CSV exports
+// take their words from here, never from a code with its underscores replaced.
+import type { NominationStatus, TermEndReason, VacancyReason, VacancyStatus } from './reference.js';
+
+export const VACANCY_STATUS_LABELS: Record<VacancyStatus, string> = {
+  upcoming: 'Upcoming',
+  open: 'Open for nominations',
+  screening: 'Screening',
+  balloting: 'Ballot',
+  filled: 'Filled',
+  cancelled: 'Cancelled',
+};
+
+export const NOMINATION_STATUS_LABELS: Record<NominationStatus, string> = {
+  draft: 'Draft',
+  submitted: 'Submitted',
+  eligible: 'Eligible',
+  ineligible: 'Ineligible',
+  shortlisted: 'Shortlisted',
+  elected: 'Elected',
+  not_elected: 'Not elected',
+  withdrawn: 'Withdrawn',
+};
+
+export const TERM_END_REASON_LABELS: Record<TermEndReason, string> = {
+  resigned: 'Resigned',
+  left_office: 'Left office',
+  removed: 'Removed',
+  deceased: 'Deceased',
+};
+
+export const VACANCY_REASON_LABELS: Record<VacancyReason, string> = {
+  term_ending: 'Term ending',
+  new_seat: 'New seat',
+  ...TERM_END_REASON_LABELS,
+};
+
+/** What templates receive as `it.labels`. */
+export const LABELS = {
+  vacancyStatus: VACANCY_STATUS_LABELS,
+  nominationStatus: NOMINATION_STATUS_LABELS,
+  termEndReason: TERM_END_REASON_LABELS,
+  vacancyReason: VACANCY_REASON_LABELS,
+};

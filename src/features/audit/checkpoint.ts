@@ -1,0 +1,63 @@
+// Verifying the audit chain as it grows: each check starts where the last one ended (a stored
+// checkpoint: the last entry verified and its hash), so a page view costs the new entries only.
+// The whole chain is walked on demand (the audit page's button, or `audit:verify`), which is what
+// finds an entry rewritten before the checkpoint by someone holding the database file.
+import { desc, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { auditCheckpoints, auditLog } from '../../db/schema.js';
+import { type ChainVerdict, verifyAuditChain } from './audit-log.js';
+
+function latestCheckpoint(db: Db) {
+  return db.select().from(auditCheckpoints).orderBy(desc(auditCheckpoints.id)).limit(1).get();
+}
+
+/** Records how far the chain is verified; a disk that cannot be written only costs a re-check. */
+function saveCheckpoint(db: Db, verdict: Extract<ChainVerdict, { ok: true }>, now: Date) {
+  try {
+    db.insert(auditCheckpoints)
+      .values({
+        lastEntryId: verdict.lastId,
+        lastHash: verdict.lastHash,
+        entries: verdict.entries,
+        verifiedAt: now.toISOString(),
+      })
+      .run();
+  } catch {
+    // The next check starts from the previous checkpoint instead.
+  }
+}
+
+/** The chain from the last checkpoint on, after making sure the checkpoint's entry is unchanged. */
+export function verifySinceCheckpoint(db: Db, now: Date): ChainVerdict {
+  const checkpoint = latestCheckpoint(db);
+  if (checkpoint) {
+    const entry = db
+      .select({ hash: auditLog.hash })
+      .from(auditLog)
+      .where(eq(auditLog.id, checkpoint.lastEntryId))
+      .get();
+    if (!entry || entry.hash !== checkpoint.lastHash) {
+      return {
+        ok: false,
+        entries: checkpoint.entries,
+        brokenId: checkpoint.lastEntryId,
+        problem: 'it was changed or removed after it had been verified',
+      };
+    }
+  }
+  const verdict = verifyAuditChain(
+    db,
+    checkpoint
+      ? { afterId: checkpoint.lastEntryId, hash: checkpoint.lastHash, entries: checkpoint.entries }
+      : undefined,
+  );
+  if (verdict.ok && verdict.lastId !== (checkpoint?.lastEntryId ?? 0)) saveCheckpoint(db, verdict, now);
+  return verdict;
+}
+
+/** The whole chain from its first entry. */
+export function verifyWholeChain(db: Db, now: Date): ChainVerdict {
+  const verdict = verifyAuditChain(db);
+  if (verdict.ok && verdict.entries > 0) saveCheckpoint(db, verdict, now);
+  return verdict;
+}
