@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { backupDatabase, type Db, openDatabase } from './db/client.js';
 import { isDatabaseEmpty, seedDemo } from './demo/seed-demo.js';
 import { createUser } from './features/accounts/create-user.js';
-import { verifyAuditChain } from './features/audit/audit-log.js';
+import { verifyAuditChain } from './features/audit-log/audit-log.js';
 import { runTallyCommand } from './features/ballots/recount-command.js';
 
 const CLI_ACTOR = { id: null, label: 'cli' };

@@ -20,3 +20,19 @@ document.addEventListener('DOMContentLoaded', () => {
     });
   }
 });
+
+// htmx: a refusal is swapped in where the user acted, or into the page's live region (the server
+// sends HX-Retarget for that). When no answer arrives at all — the network or the server is down —
+// say so there too, rather than leave a button that seemingly did nothing.
+document.addEventListener('htmx:sendError', () => {
+  const region = document.getElementById('htmx-messages');
+  if (!region) return;
+  const message = document.createElement('p');
+  message.className = 'flash flash-error';
+  message.setAttribute('role', 'alert');
+  message.textContent = 'The board could not be reached, so nothing was saved. Check your connection and try again.';
+  region.replaceChildren(message);
+});
+document.addEventListener('htmx:beforeRequest', () => {
+  document.getElementById('htmx-messages')?.replaceChildren();
+});

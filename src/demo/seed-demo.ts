@@ -8,7 +8,7 @@ import { regionOf } from '../domain/countries.js';
 import { addDays, addMonths, type IsoDate } from '../domain/dates.js';
 import type { MigrationContext, Region, Role } from '../domain/reference.js';
 import { termEndsOn } from '../domain/terms.js';
-import { recordAudit, SYSTEM_ACTOR } from '../features/audit/audit-log.js';
+import { recordAudit, SYSTEM_ACTOR } from '../features/audit-log/audit-log.js';
 import { hashPassword } from '../features/auth/passwords.js';
 import { cityKey } from '../features/cities/city-identity.js';
 import { boardToday, getSettings, saveSettings } from '../features/settings/settings.js';

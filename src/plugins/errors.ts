@@ -23,7 +23,7 @@ export const STORAGE_UNAVAILABLE =
   'The board can’t save changes right now: its storage cannot be written. Your change was not saved. Please try again later; the secretariat has been told by the server’s log.';
 
 const STORAGE_CODES =
-  /^(SQLITE_(READONLY|IOERR|FULL|CANTOPEN|CORRUPT|NOTADB|PERM)|EACCES|EROFS|ENOSPC|EPERM|EDQUOT|ENOTDIR|EISDIR)/;
+  /^(SQLITE_(READONLY|IOERR|FULL|CANTOPEN|CORRUPT|NOTADB|PERM)|EACCES|EROFS|ENOSPC|EPERM|EDQUOT|ENOTDIR|EISDIR|EEXIST)/;
 
 /** A failure of the disk or database underneath, not of the request. */
 export function isStorageFailure(error: unknown): boolean {

@@ -148,7 +148,7 @@ describe('a nomination from the form to its withdrawal, in a real browser', () =
     const documentLink = nominator.getByRole('link', { name: 'letter.pdf', exact: true });
     await waitForVisible(documentLink, 'the link to the attached letter');
     expect(await documentLink.getAttribute('href')).toBe(`/nominations/${nominationId}/document`);
-    expect(await textOf(nominator.locator('#history-heading + ol'))).toContain('submitted');
+    expect(await textOf(nominator.locator('#history-heading + ol'))).toContain('Submitted');
 
     // --- The secretariat screens it in the vacancy's queue; htmx swaps the row in place.
     const secretariat = await harness.pageLoggedInAs('secretariat');
@@ -162,7 +162,7 @@ describe('a nomination from the form to its withdrawal, in a real browser', () =
     const queueUrl = secretariat.url();
     await markDocument(secretariat);
 
-    await row.getByLabel('Screening decision').selectOption('shortlisted');
+    await row.getByLabel(/^Decision on /).selectOption('shortlisted');
     const shortlisted = await recordDecision(secretariat, nominationId);
     expect(shortlisted.status(), 'shortlisting through htmx').toBe(200);
     expect(await shortlisted.request().headerValue('hx-request'), 'the form was sent by htmx').toBe('true');
@@ -178,7 +178,7 @@ describe('a nomination from the form to its withdrawal, in a real browser', () =
     await screenshot(secretariat, 'e2e-screening-shortlisted');
 
     // Ineligible without a reason: the 422 row is swapped in with the message beside the note.
-    await row.getByLabel('Screening decision').selectOption('ineligible');
+    await row.getByLabel(/^Decision on /).selectOption('ineligible');
     await row.getByLabel('Note (required when ineligible)').fill('');
     const noReason = await recordDecision(secretariat, nominationId);
     expect(noReason.status(), 'ineligible without a note').toBe(422);
@@ -188,7 +188,7 @@ describe('a nomination from the form to its withdrawal, in a real browser', () =
       'the error beside the note field',
     );
     expect(await row.getByLabel('Note (required when ineligible)').getAttribute('aria-invalid')).toBe('true');
-    expect(await row.getByLabel('Screening decision').inputValue(), 'the chosen decision is kept').toBe(
+    expect(await row.getByLabel(/^Decision on /).inputValue(), 'the chosen decision is kept').toBe(
       'ineligible',
     );
     await waitForVisible(row.locator('[data-status="shortlisted"]'), 'the unchanged shortlisted badge');
@@ -211,6 +211,31 @@ describe('a nomination from the form to its withdrawal, in a real browser', () =
     expect(secretariat.url(), 'the page did not navigate').toBe(queueUrl);
     expect(await sameDocument(secretariat), 'no full page load happened').toBe(true);
     await screenshot(secretariat, 'e2e-screening-ineligible');
+
+    // Someone else decides meanwhile (another secretary, in another tab): this page is now stale,
+    // and its decision is refused where it was made, with the reason announced (role=alert).
+    const elsewhere = await secretariat.request.post(`${origin}/nominations/${nominationId}/review`, {
+      form: { status: 'eligible', note: '', from: 'ineligible' },
+      headers: { 'Sec-Fetch-Site': 'same-origin' },
+      maxRedirects: 0,
+    });
+    expect(elsewhere.status(), 'the other secretary’s decision').toBe(303);
+    await row.getByLabel(/^Decision on /).selectOption('shortlisted');
+    const stale = await recordDecision(secretariat, nominationId);
+    expect(stale.status(), 'a decision on a nomination changed meanwhile').toBe(409);
+    await waitForText(
+      row.getByRole('alert'),
+      /changed by someone else a moment ago: it is now eligible/,
+      'the refusal in the row',
+    );
+    await waitForVisible(row.locator('[data-status="eligible"]'), 'the row as it now stands');
+    expect(await sameDocument(secretariat), 'no full page load happened after the 409').toBe(true);
+    await screenshot(secretariat, 'e2e-screening-refused-stale');
+    // Back to ineligible, as the rest of this walk expects.
+    await row.getByLabel(/^Decision on /).selectOption('ineligible');
+    await row.getByLabel('Note (required when ineligible)').fill(INELIGIBLE_NOTE);
+    expect((await recordDecision(secretariat, nominationId)).status()).toBe(200);
+    await waitForVisible(row.locator('[data-status="ineligible"]'), 'the ineligible badge again');
 
     // The queue, loaded afresh, agrees with what htmx showed.
     await secretariat.reload();
@@ -237,11 +262,13 @@ describe('a nomination from the form to its withdrawal, in a real browser', () =
     expect(
       await history.count(),
       `the history: ${await textOf(nominator.locator('#history-heading + ol'))}`,
-    ).toBe(3);
-    expect(await textOf(history.nth(0))).toMatch(/submitted/);
-    expect(await textOf(history.nth(1))).toMatch(/submitted → shortlisted/);
-    expect(await textOf(history.nth(2))).toMatch(/shortlisted → ineligible/);
+    ).toBe(5);
+    expect(await textOf(history.nth(0))).toMatch(/Submitted/);
+    expect(await textOf(history.nth(1))).toMatch(/Submitted → Shortlisted/);
+    expect(await textOf(history.nth(2))).toMatch(/Shortlisted → Ineligible/);
     expect(await textOf(history.nth(2))).toContain(INELIGIBLE_NOTE);
+    expect(await textOf(history.nth(3))).toMatch(/Ineligible → Eligible/);
+    expect(await textOf(history.nth(4))).toMatch(/Eligible → Ineligible/);
     expect(await textOf(nominator.locator('.alert-warn'))).toContain(INELIGIBLE_NOTE);
 
     // Clicking the document link downloads the file in the browser.
@@ -258,7 +285,7 @@ describe('a nomination from the form to its withdrawal, in a real browser', () =
       'the withdrawn badge',
     );
     expect(await textOf(nominator.locator('#history-heading + ol > li').last())).toMatch(
-      /ineligible → withdrawn/,
+      /Ineligible → Withdrawn/,
     );
     expect(
       await nominator.getByRole('button', { name: 'Withdraw the nomination' }).count(),

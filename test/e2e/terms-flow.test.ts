@@ -75,7 +75,7 @@ describe('seats and terms in a real browser', () => {
     await waitForVisible(page.locator('h1 .badge').filter({ hasText: 'open' }), 'the open status badge');
     const details = page.locator('dl.details');
     expect(await textOf(details)).toContain('Luca Bernardi, Milan');
-    expect(await textOf(details)).toMatch(/Reason\s*resigned/);
+    expect(await textOf(details)).toMatch(/Reason\s*Resigned/);
     expect(await details.locator(`time[datetime="${deadline}"]`).count(), 'the deadline is shown').toBe(1);
     expect(await textOf(details)).toContain('20 days left');
 
@@ -86,7 +86,7 @@ describe('seats and terms in a real browser', () => {
       .getByRole('row')
       .filter({ has: page.getByRole('rowheader', { name: '7', exact: true }) });
     await waitForText(seat7, 'vacant', 'seat 7’s row');
-    expect(await textOf(seat7)).toContain(`vacancy ${vacancyId} (open)`);
+    expect(await textOf(seat7)).toContain(`vacancy ${vacancyId} (open for nominations)`);
     expect(await textOf(seat7)).not.toContain('Luca Bernardi');
     expect(await textOf(page.locator('.lead').first())).toContain('6 of 8 seats are filled');
     await screenshot(page, 'e2e-terms-after');

@@ -9,8 +9,8 @@ import { countryByCode } from '../../domain/countries.js';
 import { ROLES } from '../../domain/reference.js';
 import { type ActionResult, invalid, ok } from '../../lib/action-result.js';
 import { fieldErrors } from '../../lib/forms.js';
-import type { Actor } from '../audit/audit-log.js';
-import { recordAudit } from '../audit/audit-log.js';
+import type { Actor } from '../audit-log/audit-log.js';
+import { recordAudit } from '../audit-log/audit-log.js';
 import { hashPassword, passwordProblem } from '../auth/passwords.js';
 import { findOrCreateCity } from '../cities/find-or-create-city.js';
 

@@ -5,8 +5,8 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { cities, users } from '../../db/schema.js';
 import { type ActionResult, ok, refused } from '../../lib/action-result.js';
-import { actorOf } from '../audit/actor.js';
-import { recordAudit } from '../audit/audit-log.js';
+import { actorOf } from '../audit-log/actor.js';
+import { recordAudit } from '../audit-log/audit-log.js';
 import { permissions, type Viewer } from '../auth/permissions.js';
 import { issueInvitation } from './issue-invitation.js';
 

@@ -7,7 +7,7 @@ import { addDays, isIsoDate } from '../../domain/dates.js';
 import { csvResponse } from '../../lib/csv.js';
 import { firstValue } from '../../lib/forms.js';
 import { answer } from '../../plugins/answer.js';
-import { verifySinceCheckpoint } from './checkpoint.js';
+import { verifySinceCheckpoint } from '../audit-log/checkpoint.js';
 import { verifyAuditLog } from './verify-audit-chain.js';
 
 const PAGE_SIZE = 100;

@@ -2,11 +2,11 @@
 // log shows who last checked it, when, and what they found. Who may: the secretariat.
 import type { Db } from '../../db/client.js';
 import { type ActionResult, ok, refused } from '../../lib/action-result.js';
+import { actorOf } from '../audit-log/actor.js';
+import type { ChainVerdict } from '../audit-log/audit-log.js';
+import { recordAudit } from '../audit-log/audit-log.js';
+import { verifyWholeChain } from '../audit-log/checkpoint.js';
 import { permissions, type Viewer } from '../auth/permissions.js';
-import { actorOf } from './actor.js';
-import type { ChainVerdict } from './audit-log.js';
-import { recordAudit } from './audit-log.js';
-import { verifyWholeChain } from './checkpoint.js';
 
 export function verifyAuditLog(db: Db, viewer: Viewer, now: Date): ActionResult<ChainVerdict> {
   if (!permissions.viewAudit(viewer)) return refused(403, 'Only the secretariat verifies the audit log.');

@@ -2,7 +2,7 @@
 // there is nothing to end and nothing is recorded.
 import type { Db } from '../../db/client.js';
 import { type ActionResult, ok } from '../../lib/action-result.js';
-import { recordAudit } from '../audit/audit-log.js';
+import { recordAudit } from '../audit-log/audit-log.js';
 import type { Viewer } from './permissions.js';
 import { invalidateSession } from './sessions.js';
 

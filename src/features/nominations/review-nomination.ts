@@ -14,8 +14,8 @@ import { REVIEW_DECISIONS, type ReviewDecision, reviewDecisions } from '../../do
 import { NOMINATION_STATUSES } from '../../domain/reference.js';
 import { type ActionResult, invalid, ok, refused } from '../../lib/action-result.js';
 import { optionalText, parseForm } from '../../lib/forms.js';
-import { actorOf } from '../audit/actor.js';
-import { recordAudit } from '../audit/audit-log.js';
+import { actorOf } from '../audit-log/actor.js';
+import { recordAudit } from '../audit-log/audit-log.js';
 import { permissions, type Viewer } from '../auth/permissions.js';
 import { queueMail } from '../mail/outbox.js';
 import { vacancyRecord } from './nomination-checks.js';

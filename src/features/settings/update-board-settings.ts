@@ -8,8 +8,8 @@ import { seats, terms, vacancies } from '../../db/schema.js';
 import { isValidTimeZone } from '../../domain/time-zone.js';
 import { type ActionResult, invalid, ok, refused } from '../../lib/action-result.js';
 import { parseForm, plainString, wholeNumber } from '../../lib/forms.js';
-import type { Actor } from '../audit/audit-log.js';
-import { recordAudit } from '../audit/audit-log.js';
+import type { Actor } from '../audit-log/audit-log.js';
+import { recordAudit } from '../audit-log/audit-log.js';
 import { permissions, type Viewer } from '../auth/permissions.js';
 import { getSettings, saveSettings } from './settings.js';
 

@@ -6,8 +6,8 @@ import type { Db } from '../../db/client.js';
 import { MIGRATION_CONTEXTS } from '../../domain/reference.js';
 import { type ActionResult, invalid, ok, refused } from '../../lib/action-result.js';
 import { list, parseForm, wholeNumber } from '../../lib/forms.js';
-import type { Actor } from '../audit/audit-log.js';
-import { recordAudit } from '../audit/audit-log.js';
+import type { Actor } from '../audit-log/audit-log.js';
+import { recordAudit } from '../audit-log/audit-log.js';
 import { permissions, type Viewer } from '../auth/permissions.js';
 import { getSettings, saveSettings } from './settings.js';
 

@@ -12,8 +12,8 @@ import { TERM_END_REASONS } from '../../domain/reference.js';
 import { effectiveEnd, endDateProblem } from '../../domain/terms.js';
 import { type ActionResult, invalid, ok, refused } from '../../lib/action-result.js';
 import { optionalText, parseForm, plainString } from '../../lib/forms.js';
-import { actorOf } from '../audit/actor.js';
-import { recordAudit } from '../audit/audit-log.js';
+import { actorOf } from '../audit-log/actor.js';
+import { recordAudit } from '../audit-log/audit-log.js';
 import { permissions, type Viewer } from '../auth/permissions.js';
 import { boardToday, getSettings } from '../settings/settings.js';
 

@@ -18,9 +18,9 @@ import {
 } from '../../domain/terms.js';
 import { type ActionResult, invalid, ok, refused } from '../../lib/action-result.js';
 import { checkbox, parseForm, plainString, requiredText } from '../../lib/forms.js';
-import { actorOf } from '../audit/actor.js';
-import type { Actor } from '../audit/audit-log.js';
-import { recordAudit } from '../audit/audit-log.js';
+import { actorOf } from '../audit-log/actor.js';
+import type { Actor } from '../audit-log/audit-log.js';
+import { recordAudit } from '../audit-log/audit-log.js';
 import { permissions, type Viewer } from '../auth/permissions.js';
 import { cityNameField, countryField, migrationContextsField } from '../cities/city-fields.js';
 import { cityKey, memberKey } from '../cities/city-identity.js';

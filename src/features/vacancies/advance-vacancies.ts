@@ -9,7 +9,7 @@ import { and, eq, gt, isNull, lt, lte, notInArray } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { terms, vacancies } from '../../db/schema.js';
 import { addDays, type IsoDate } from '../../domain/dates.js';
-import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-log.js';
+import { recordAudit, SYSTEM_ACTOR } from '../audit-log/audit-log.js';
 import { boardToday, getSettings } from '../settings/settings.js';
 
 const DUE_SQL = `

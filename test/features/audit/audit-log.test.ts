@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../../src/db/schema.js';
-import { recordAudit, verifyAuditChain } from '../../../src/features/audit/audit-log.js';
+import { recordAudit, verifyAuditChain } from '../../../src/features/audit-log/audit-log.js';
 import { logInAs, makeTestApp, type TestApp } from '../../helpers/app.js';
 
 let t: TestApp;

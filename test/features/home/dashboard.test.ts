@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { terms } from '../../../src/db/schema.js';
 import { logInAs, makeTestApp, type TestApp } from '../../helpers/app.js';
 
 let t: TestApp;
@@ -28,5 +30,36 @@ describe('the dashboard', () => {
   it('shows a board member their own term end', async () => {
     const page = await (await logInAs(t, 'mayor.bristol')).get('/');
     expect(page.text).toContain('Your term runs until <time datetime="2026-12-23">');
+  });
+});
+
+describe('a board member whose early end is announced', () => {
+  let board: TestApp;
+  beforeAll(async () => {
+    board = await makeTestApp({ now: new Date('2026-11-28T09:00:00Z') });
+  });
+  afterAll(async () => board.close());
+
+  it('shows the announced end, not the scheduled one, on their dashboard and among the terms ending soon', async () => {
+    const secretariat = await logInAs(board, 'secretariat');
+    const kampala = board.db
+      .select()
+      .from(terms)
+      .where(eq(terms.memberName, 'Joseph Ssempala'))
+      .all()
+      .at(-1)!;
+    const ended = await secretariat.post(`/terms/${kampala.id}/end`, {
+      endedOn: '2027-01-15',
+      reason: 'resigned',
+      nominationDeadline: '',
+    });
+    expect(ended.status).toBe(303);
+    const page = await (await logInAs(board, 'mayor.kampala')).get('/');
+    expect(page.text).toContain('Your term runs until <time datetime="2027-01-15">');
+    expect(page.text).not.toContain(`Your term runs until <time datetime="${kampala.endsOn}">`);
+    const overview = await secretariat.get('/');
+    expect(overview.text).toMatch(
+      /Kampala<\/strong> \(seat 5\): ends <time datetime="2027-01-15">2027-01-15<\/time>, in 48 days/,
+    );
   });
 });
