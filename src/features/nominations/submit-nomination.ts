@@ -50,75 +50,85 @@ export function submitNomination(
   const vacancyId = vacancyField.safeParse(formBody(input).vacancyId);
   const document = documentOf(input);
 
-  return db.transaction((tx) => {
-    const today = boardToday(getSettings(tx), now);
-    const form = parseForm(nominationSchema(today, intent), input);
-    const errors = {
-      ...(vacancyId.success ? {} : { vacancyId: 'Choose the seat you nominate for.' }),
-      ...(form.ok ? {} : form.errors),
-      ...(document.ok ? {} : { document: document.message }),
-    };
-    if (!vacancyId.success || !form.ok || !document.ok) return invalid(errors);
-    const closed = nominationWindowRefusal(vacancyRecord(tx, vacancyId.data), today);
-    if (closed) return closed;
-    const key = cityKey(form.data.country, form.data.cityName);
-    const notOwnCity = ownCityProblem(tx, viewer, key);
-    if (notOwnCity) return invalid({ cityName: notOwnCity });
-    // A draft beside the city's nomination that counts would only be refused at submission.
-    if (status === 'draft' && liveNominationOfCity(tx, vacancyId.data, key))
-      return cityAlreadyNominated(tx, viewer, vacancyId.data, key);
+  // The file is written inside the transaction, once the form is valid; if the transaction
+  // fails for any reason, the file goes too.
+  let stored: string | null = null;
+  try {
+    return db.transaction((tx) => {
+      const today = boardToday(getSettings(tx), now);
+      const form = parseForm(nominationSchema(today, intent), input);
+      const errors = {
+        ...(vacancyId.success ? {} : { vacancyId: 'Choose the seat you nominate for.' }),
+        ...(form.ok ? {} : form.errors),
+        ...(document.ok ? {} : { document: document.message }),
+      };
+      if (!vacancyId.success || !form.ok || !document.ok) return invalid(errors);
+      const closed = nominationWindowRefusal(vacancyRecord(tx, vacancyId.data), today);
+      if (closed) return closed;
+      const key = cityKey(form.data.country, form.data.cityName);
+      const notOwnCity = ownCityProblem(tx, viewer, key);
+      if (notOwnCity) return invalid({ cityName: notOwnCity });
+      // A draft beside the city's nomination that counts would only be refused at submission.
+      if (status === 'draft' && liveNominationOfCity(tx, vacancyId.data, key))
+        return cityAlreadyNominated(tx, viewer, vacancyId.data, key);
 
-    const documentFile = document.file ? storeDocument(context.dataDir, document.file.data) : null;
-    let nominationId: number;
-    try {
-      nominationId = tx
-        .insert(nominations)
-        .values({
+      const documentFile = document.file ? storeDocument(context.dataDir, document.file.data) : null;
+      stored = documentFile;
+      let nominationId: number;
+      try {
+        nominationId = tx
+          .insert(nominations)
+          .values({
+            vacancyId: vacancyId.data,
+            nominatedBy: viewer.id,
+            ...nominationColumns(form.data, key),
+            documentFile,
+            documentName: document.file?.filename ?? null,
+            documentSize: document.file?.data.length ?? null,
+            status,
+            submittedAt: status === 'submitted' ? now.toISOString() : null,
+            updatedAt: now.toISOString(),
+          })
+          .returning({ id: nominations.id })
+          .get().id;
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        removeDocument(context.dataDir, documentFile);
+        stored = null;
+        return duplicateRefusal(tx, error, viewer, {
           vacancyId: vacancyId.data,
-          nominatedBy: viewer.id,
-          ...nominationColumns(form.data, key),
-          documentFile,
-          documentName: document.file?.filename ?? null,
-          documentSize: document.file?.data.length ?? null,
-          status,
-          submittedAt: status === 'submitted' ? now.toISOString() : null,
-          updatedAt: now.toISOString(),
-        })
-        .returning({ id: nominations.id })
-        .get().id;
-    } catch (error) {
-      removeDocument(context.dataDir, documentFile);
-      if (!isUniqueViolation(error)) throw error;
-      return duplicateRefusal(tx, error, viewer, {
-        vacancyId: vacancyId.data,
-        cityKey: key,
+          cityKey: key,
+        });
+      }
+      recordStatusChange(tx, { nominationId, from: null, to: status, actorId: viewer.id, at: now });
+      recordAudit(tx, {
+        actor: actorOf(viewer),
+        action: status === 'draft' ? 'nomination.draft' : 'nomination.submit',
+        subjectType: 'nomination',
+        subjectId: nominationId,
+        // A draft is private to its nominator: its audit entry names only the vacancy.
+        details:
+          status === 'draft'
+            ? { vacancyId: vacancyId.data }
+            : {
+                vacancyId: vacancyId.data,
+                nominee: form.data.nomineeName,
+                city: form.data.cityName,
+                country: form.data.country,
+                document: Boolean(documentFile),
+              },
+        at: now,
       });
-    }
-    recordStatusChange(tx, { nominationId, from: null, to: status, actorId: viewer.id, at: now });
-    recordAudit(tx, {
-      actor: actorOf(viewer),
-      action: status === 'draft' ? 'nomination.draft' : 'nomination.submit',
-      subjectType: 'nomination',
-      subjectId: nominationId,
-      // A draft is private to its nominator: its audit entry names only the vacancy.
-      details:
-        status === 'draft'
-          ? { vacancyId: vacancyId.data }
-          : {
-              vacancyId: vacancyId.data,
-              nominee: form.data.nomineeName,
-              city: form.data.cityName,
-              country: form.data.country,
-              document: Boolean(documentFile),
-            },
-      at: now,
+      if (status === 'submitted')
+        queueMail(
+          tx,
+          submissionMail(viewer, form.data.nomineeName, form.data.cityName, nominationId, context.origin),
+          now,
+        );
+      return ok({ nominationId, status });
     });
-    if (status === 'submitted')
-      queueMail(
-        tx,
-        submissionMail(viewer, form.data.nomineeName, form.data.cityName, nominationId, context.origin),
-        now,
-      );
-    return ok({ nominationId, status });
-  });
+  } catch (error) {
+    removeDocument(context.dataDir, stored);
+    throw error;
+  }
 }

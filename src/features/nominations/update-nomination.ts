@@ -43,86 +43,98 @@ export function updateNomination(
   const status: NominationStatus = intent === 'draft' ? 'draft' : 'submitted';
   const document = documentOf(input);
 
-  const result = db.transaction((tx) => {
-    const existing = tx.select().from(nominations).where(eq(nominations.id, nominationId)).get();
-    if (!existing || existing.nominatedBy !== viewer.id)
-      return refused(404, `There is no nomination ${nominationId} of yours.`);
-    if (existing.status !== 'draft') {
-      return refused(
-        409,
-        `Nomination ${nominationId} is ${NOMINATION_STATUS_LABELS[existing.status].toLowerCase()}, and only a draft can be edited. If you had it open in another tab, it changed there.`,
-        { link: { href: `/nominations/${nominationId}`, text: 'See the nomination' } },
-      );
-    }
-    const today = boardToday(getSettings(tx), now);
-    const form = parseForm(nominationSchema(today, intent), input);
-    if (!form.ok || !document.ok)
-      return invalid({
-        ...(form.ok ? {} : form.errors),
-        ...(document.ok ? {} : { document: document.message }),
-      });
-    const closed = nominationWindowRefusal(vacancyRecord(tx, existing.vacancyId), today);
-    if (closed) return closed;
-    const key = cityKey(form.data.country, form.data.cityName);
-    const notOwnCity = ownCityProblem(tx, viewer, key);
-    if (notOwnCity) return invalid({ cityName: notOwnCity });
-    // A draft beside the city's nomination that counts would only be refused at submission.
-    if (status === 'draft' && liveNominationOfCity(tx, existing.vacancyId, key))
-      return cityAlreadyNominated(tx, viewer, existing.vacancyId, key);
+  // The new file is written inside the transaction; if the transaction fails, the file goes too.
+  let stored: string | null = null;
+  let result: ReturnType<typeof attempt>;
+  const attempt = () =>
+    db.transaction((tx) => {
+      const existing = tx.select().from(nominations).where(eq(nominations.id, nominationId)).get();
+      if (!existing || existing.nominatedBy !== viewer.id)
+        return refused(404, `There is no nomination ${nominationId} of yours.`);
+      if (existing.status !== 'draft') {
+        return refused(
+          409,
+          `Nomination ${nominationId} is ${NOMINATION_STATUS_LABELS[existing.status].toLowerCase()}, and only a draft can be edited. If you had it open in another tab, it changed there.`,
+          { link: { href: `/nominations/${nominationId}`, text: 'See the nomination' } },
+        );
+      }
+      const today = boardToday(getSettings(tx), now);
+      const form = parseForm(nominationSchema(today, intent), input);
+      if (!form.ok || !document.ok)
+        return invalid({
+          ...(form.ok ? {} : form.errors),
+          ...(document.ok ? {} : { document: document.message }),
+        });
+      const closed = nominationWindowRefusal(vacancyRecord(tx, existing.vacancyId), today);
+      if (closed) return closed;
+      const key = cityKey(form.data.country, form.data.cityName);
+      const notOwnCity = ownCityProblem(tx, viewer, key);
+      if (notOwnCity) return invalid({ cityName: notOwnCity });
+      // A draft beside the city's nomination that counts would only be refused at submission.
+      if (status === 'draft' && liveNominationOfCity(tx, existing.vacancyId, key))
+        return cityAlreadyNominated(tx, viewer, existing.vacancyId, key);
 
-    const newDocument = document.file ? storeDocument(context.dataDir, document.file.data) : null;
-    try {
-      tx.update(nominations)
-        .set({
-          ...nominationColumns(form.data, key),
-          ...(newDocument && document.file
+      const newDocument = document.file ? storeDocument(context.dataDir, document.file.data) : null;
+      stored = newDocument;
+      try {
+        tx.update(nominations)
+          .set({
+            ...nominationColumns(form.data, key),
+            ...(newDocument && document.file
+              ? {
+                  documentFile: newDocument,
+                  documentName: document.file.filename,
+                  documentSize: document.file.data.length,
+                }
+              : {}),
+            status,
+            submittedAt: status === 'submitted' ? now.toISOString() : null,
+            updatedAt: now.toISOString(),
+          })
+          .where(eq(nominations.id, nominationId))
+          .run();
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        removeDocument(context.dataDir, newDocument);
+        stored = null;
+        return duplicateRefusal(tx, error, viewer, {
+          vacancyId: existing.vacancyId,
+          cityKey: key,
+        });
+      }
+      if (status === 'submitted')
+        recordStatusChange(tx, { nominationId, from: 'draft', to: 'submitted', actorId: viewer.id, at: now });
+      recordAudit(tx, {
+        actor: actorOf(viewer),
+        action: status === 'submitted' ? 'nomination.submit' : 'nomination.edit',
+        subjectType: 'nomination',
+        subjectId: nominationId,
+        // An edited draft stays private: its audit entry names nothing of the nominee.
+        details:
+          status === 'submitted'
             ? {
-                documentFile: newDocument,
-                documentName: document.file.filename,
-                documentSize: document.file.data.length,
+                nominee: form.data.nomineeName,
+                city: form.data.cityName,
+                country: form.data.country,
+                newDocument: Boolean(newDocument),
               }
-            : {}),
-          status,
-          submittedAt: status === 'submitted' ? now.toISOString() : null,
-          updatedAt: now.toISOString(),
-        })
-        .where(eq(nominations.id, nominationId))
-        .run();
-    } catch (error) {
-      removeDocument(context.dataDir, newDocument);
-      if (!isUniqueViolation(error)) throw error;
-      return duplicateRefusal(tx, error, viewer, {
-        vacancyId: existing.vacancyId,
-        cityKey: key,
+            : { vacancyId: existing.vacancyId },
+        at: now,
       });
-    }
-    if (status === 'submitted')
-      recordStatusChange(tx, { nominationId, from: 'draft', to: 'submitted', actorId: viewer.id, at: now });
-    recordAudit(tx, {
-      actor: actorOf(viewer),
-      action: status === 'submitted' ? 'nomination.submit' : 'nomination.edit',
-      subjectType: 'nomination',
-      subjectId: nominationId,
-      // An edited draft stays private: its audit entry names nothing of the nominee.
-      details:
-        status === 'submitted'
-          ? {
-              nominee: form.data.nomineeName,
-              city: form.data.cityName,
-              country: form.data.country,
-              newDocument: Boolean(newDocument),
-            }
-          : { vacancyId: existing.vacancyId },
-      at: now,
+      if (status === 'submitted')
+        queueMail(
+          tx,
+          submissionMail(viewer, form.data.nomineeName, form.data.cityName, nominationId, context.origin),
+          now,
+        );
+      return ok({ nominationId, status, replacedDocument: newDocument ? existing.documentFile : null });
     });
-    if (status === 'submitted')
-      queueMail(
-        tx,
-        submissionMail(viewer, form.data.nomineeName, form.data.cityName, nominationId, context.origin),
-        now,
-      );
-    return ok({ nominationId, status, replacedDocument: newDocument ? existing.documentFile : null });
-  });
+  try {
+    result = attempt();
+  } catch (error) {
+    removeDocument(context.dataDir, stored);
+    throw error;
+  }
   if (!result.ok) return result;
   // The replaced file goes only once the change is committed.
   removeDocument(context.dataDir, result.value.replacedDocument);
