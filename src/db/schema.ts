@@ -44,6 +44,8 @@ export const users = sqliteTable(
     cityId: integer('city_id').references(() => cities.id),
     partnerOrganisation: text('partner_organisation'),
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    /** Bumped to end the old calendar feed URL at once (the URL is derived from it, never stored). */
+    calendarVersion: integer('calendar_version').notNull().default(1),
     createdAt: createdAt(),
   },
   (table) => [uniqueIndex('users_email_unique').on(table.email)],
@@ -169,23 +171,99 @@ export const auditCheckpoints = sqliteTable('audit_checkpoints', {
   verifiedAt: text('verified_at').notNull(),
 });
 
-/** Mail written in the same transaction as its cause and delivered later by a job. */
+export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+/**
+ * Mail written in the same transaction as its cause and delivered later by a job. An invitation's
+ * row holds no link: the link is minted when the message is delivered (`invitationId`).
+ */
 export const outbox = sqliteTable(
   'outbox',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
+    /** What the message is (alert, invitation, nomination notice…), for the secretariat's list. */
+    kind: text('kind').notNull().default('notice'),
     recipient: text('recipient').notNull(),
     subject: text('subject').notNull(),
     textBody: text('text_body').notNull(),
     htmlBody: text('html_body').notNull(),
-    status: text('status').$type<'pending' | 'sent' | 'failed'>().notNull().default('pending'),
+    invitationId: integer('invitation_id').references(() => invitations.id),
+    status: text('status').$type<OutboxStatus>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: text('next_attempt_at').notNull(),
+    /** When a delivery run took it; a row left 'sending' past the lease was cut off by a crash. */
+    claimedAt: text('claimed_at'),
+    /** The Message-ID it is sent with, the same on every attempt, so a re-send is recognisable. */
+    messageId: text('message_id'),
     lastError: text('last_error'),
     sentAt: text('sent_at'),
     createdAt: createdAt(),
   },
   (table) => [index('outbox_status_next').on(table.status, table.nextAttemptAt)],
+);
+
+/** One row per job while a process runs it; expired rows are free to take (a crashed holder). */
+export const jobLeases = sqliteTable('job_leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  acquiredAt: text('acquired_at').notNull(),
+  expiresAt: text('expires_at').notNull(),
+});
+
+export const ALERT_KINDS = [
+  'term_ending',
+  'mandate_ending',
+  'vacancy_opened',
+  'nomination_deadline',
+  'ballot_opened',
+  'ballot_closing',
+  'quorum_at_risk',
+  'ballot_closed',
+] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** Something someone must not miss; raised once per (kind, subject, threshold), whoever runs the job. */
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind').$type<AlertKind>().notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: integer('subject_id').notNull(),
+    /** The threshold that raised it (days or hours before); 0 for an alert without one. */
+    threshold: integer('threshold').notNull().default(0),
+    /** What it is about, as the list and the e-mail say it. */
+    title: text('title').notNull(),
+    /** Where to act on it (a path in the app). */
+    link: text('link').notNull(),
+    /** When the thing it warns of falls due (a date, or a date-time for ballots). */
+    dueAt: text('due_at').notNull(),
+    raisedAt: text('raised_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('alerts_once').on(table.kind, table.subjectType, table.subjectId, table.threshold),
+    index('alerts_due').on(table.dueAt),
+  ],
+);
+
+/** Each recipient acknowledges for themselves; the secretariat may acknowledge for everyone. */
+export const alertRecipients = sqliteTable(
+  'alert_recipients',
+  {
+    alertId: integer('alert_id')
+      .notNull()
+      .references(() => alerts.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    acknowledgedAt: text('acknowledged_at'),
+    acknowledgedBy: integer('acknowledged_by').references(() => users.id),
+  },
+  (table) => [
+    uniqueIndex('alert_recipients_once').on(table.alertId, table.userId),
+    index('alert_recipients_user').on(table.userId, table.acknowledgedAt),
+  ],
 );
 
 export const vacancies = sqliteTable(
@@ -284,7 +362,10 @@ export const nominationEvents = sqliteTable(
   (table) => [index('nomination_events_nomination').on(table.nominationId)],
 );
 
-/** Single-use links to set a password; only a hash of the token is stored. */
+/**
+ * Single-use links to set a password. Only a hash of the token is stored, and only from the
+ * moment its e-mail is delivered (`mintedAt`): before that, no link exists anywhere.
+ */
 export const invitations = sqliteTable(
   'invitations',
   {
@@ -292,7 +373,8 @@ export const invitations = sqliteTable(
     userId: integer('user_id')
       .notNull()
       .references(() => users.id),
-    tokenHash: text('token_hash').notNull(),
+    tokenHash: text('token_hash'),
+    mintedAt: text('minted_at'),
     expiresAt: text('expires_at').notNull(),
     usedAt: text('used_at'),
     createdBy: integer('created_by').references(() => users.id),

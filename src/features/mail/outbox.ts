@@ -1,5 +1,5 @@
 // Mail is never sent inside an action: the action writes an outbox row in its own transaction,
-// and a delivery job sends it later. A rolled-back change therefore never sends mail.
+// and the delivery job sends it later. A rolled-back change therefore never sends mail.
 import type { Db, Tx } from '../../db/client.js';
 import { outbox } from '../../db/schema.js';
 
@@ -7,8 +7,12 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
-  /** Defaults to the text, escaped, in a <pre>-free paragraph layout. */
+  /** Defaults to the text, escaped, in paragraphs. */
   html?: string;
+  /** What the message is, for the secretariat's list of mail (alert, invitation, notice…). */
+  kind?: string;
+  /** An invitation's message: its link is minted when the message is delivered. */
+  invitationId?: number;
 }
 
 function escapeHtml(text: string): string {
@@ -25,11 +29,13 @@ export function textToHtml(text: string): string {
 export function queueMail(tx: Tx | Db, message: MailMessage, now: Date): void {
   tx.insert(outbox)
     .values({
+      kind: message.kind ?? 'notice',
       recipient: message.to.toLowerCase(),
       // Subjects carry names people typed: a line break there would forge mail headers.
       subject: message.subject.replace(/[\r\n]+/g, ' ').slice(0, 250),
       textBody: message.text,
       htmlBody: message.html ?? textToHtml(message.text),
+      invitationId: message.invitationId ?? null,
       nextAttemptAt: now.toISOString(),
     })
     .run();

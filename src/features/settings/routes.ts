@@ -25,6 +25,7 @@ export default async function settingsRoutes(app: FastifyInstance) {
       termLimit: settings.termLimit ?? '',
       alertThresholdsDays: settings.alertThresholdsDays.join(', '),
       timeZone: settings.timeZone,
+      jobIntervalMinutes: settings.jobIntervalMinutes,
     };
     const diversity = forms.diversity ?? { ...settings.diversity, enforcement: settings.enforcement };
     return reply.page(

@@ -24,6 +24,8 @@ export const settingsSchema = z.object({
   enforcement: z.enum(['warn', 'block']),
   /** The board's IANA time zone: "today", days left and deadlines are days there. */
   timeZone: z.string().refine(isValidTimeZone),
+  /** How often the server's scheduler runs the jobs (states, alerts, mail). */
+  jobIntervalMinutes: z.number().int().min(1).max(1440),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -37,6 +39,7 @@ export function defaultSettings(boardSize = 8): Settings {
     diversity: defaultDiversityRules(boardSize),
     enforcement: 'warn',
     timeZone: DEFAULT_TIME_ZONE,
+    jobIntervalMinutes: 5,
   };
 }
 

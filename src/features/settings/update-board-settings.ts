@@ -38,6 +38,11 @@ const boardForm = z.object({
       'Each threshold is a whole number of days from 1 to 365.',
     )
     .transform((days) => [...new Set(days)].sort((a, b) => b - a)),
+  // Absent (an older form) leaves it as it is.
+  jobIntervalMinutes: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    wholeNumber('how often the jobs run, in minutes,', 1, 1440).optional(),
+  ),
   // Absent (an older form) leaves the zone as it is.
   timeZone: z
     .string({ error: 'Choose the time zone from the list.' })
@@ -50,12 +55,16 @@ export function updateBoardSettings(db: Db, input: unknown, viewer: Viewer, now:
   if (!permissions.manageSettings(viewer)) return refused(403, 'Only the secretariat changes the settings.');
   const form = parseForm(boardForm, input);
   if (!form.ok) return invalid(form.errors);
-  const { timeZone, ...sizes } = form.data;
+  const { timeZone, jobIntervalMinutes, ...sizes } = form.data;
   const actor: Actor = { id: viewer.id, label: viewer.email };
 
   return db.transaction((tx) => {
     const before = getSettings(tx);
-    const changes = { ...sizes, timeZone: timeZone ?? before.timeZone };
+    const changes = {
+      ...sizes,
+      timeZone: timeZone ?? before.timeZone,
+      jobIntervalMinutes: jobIntervalMinutes ?? before.jobIntervalMinutes,
+    };
     const { maxSeatsPerRegion, minRegions, minSecondaryCities } = before.diversity;
     const counted = Math.max(maxSeatsPerRegion, minRegions, minSecondaryCities);
     if (counted > changes.boardSize) {
@@ -85,6 +94,7 @@ export function updateBoardSettings(db: Db, input: unknown, viewer: Viewer, now:
       termLimit: settings.termLimit,
       alertThresholdsDays: settings.alertThresholdsDays,
       timeZone: settings.timeZone,
+      jobIntervalMinutes: settings.jobIntervalMinutes,
     });
     recordAudit(tx, {
       actor,

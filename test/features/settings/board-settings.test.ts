@@ -57,6 +57,7 @@ describe('saving the board settings (secretariat)', () => {
         termLimit: null,
         alertThresholdsDays: [90, 60, 30, 7],
         timeZone: 'UTC',
+        jobIntervalMinutes: 5,
       },
       after: {
         boardSize: 8,
@@ -64,6 +65,7 @@ describe('saving the board settings (secretariat)', () => {
         termLimit: 2,
         alertThresholdsDays: [90, 30, 7],
         timeZone: 'UTC',
+        jobIntervalMinutes: 5,
       },
     });
   });
