@@ -38,7 +38,7 @@ interface ChainedFields {
   prevHash: string;
 }
 
-function entryHash(fields: ChainedFields): string {
+export function entryHash(fields: ChainedFields): string {
   const canonical = JSON.stringify([
     fields.prevHash,
     fields.at,

@@ -5,7 +5,7 @@
 import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { auditCheckpoints, auditLog } from '../../db/schema.js';
-import { type ChainVerdict, verifyAuditChain } from './audit-log.js';
+import { type ChainVerdict, entryHash, verifyAuditChain } from './audit-log.js';
 
 function latestCheckpoint(db: Db) {
   return db.select().from(auditCheckpoints).orderBy(desc(auditCheckpoints.id)).limit(1).get();
@@ -31,12 +31,9 @@ function saveCheckpoint(db: Db, verdict: Extract<ChainVerdict, { ok: true }>, no
 export function verifySinceCheckpoint(db: Db, now: Date): ChainVerdict {
   const checkpoint = latestCheckpoint(db);
   if (checkpoint) {
-    const entry = db
-      .select({ hash: auditLog.hash })
-      .from(auditLog)
-      .where(eq(auditLog.id, checkpoint.lastEntryId))
-      .get();
-    if (!entry || entry.hash !== checkpoint.lastHash) {
+    const entry = db.select().from(auditLog).where(eq(auditLog.id, checkpoint.lastEntryId)).get();
+    // Its stored hash must still be the one verified, and still fit its content.
+    if (!entry || entry.hash !== checkpoint.lastHash || entryHash(entry) !== checkpoint.lastHash) {
       return {
         ok: false,
         entries: checkpoint.entries,

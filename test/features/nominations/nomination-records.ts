@@ -5,7 +5,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { asc, count, eq, like } from 'drizzle-orm';
-import { auditLog, nominationEvents, nominations, outbox, users, vacancies } from '../../../src/db/schema.js';
+import {
+  auditLog,
+  cities,
+  nominationEvents,
+  nominations,
+  outbox,
+  users,
+  vacancies,
+} from '../../../src/db/schema.js';
 import { demoEmail } from '../../../src/demo/seed-demo.js';
 import { addDays } from '../../../src/domain/dates.js';
 import { client, ORIGIN, type TestApp } from '../../helpers/app.js';
@@ -74,6 +82,37 @@ export async function logInAsColleagueOf(t: TestApp, localPart: string, colleagu
         role: 'nominator',
         cityId: demo.cityId,
         passwordHash: demo.passwordHash,
+      })
+      .run();
+  }
+  const browser = client(t);
+  await browser.logIn(email);
+  return browser;
+}
+
+/**
+ * Logs in a nominator of one of the demo's cities by name (`nominator.milan` for Milan, whose
+ * mayor sits on the board), made once with the demo password: the demo itself has nominators only
+ * for cities without a seat.
+ */
+export async function logInAsNominatorOf(t: TestApp, cityName: string) {
+  const city = t.db.select().from(cities).where(eq(cities.name, cityName)).get();
+  if (!city) throw new Error(`The demo has no city ${cityName}.`);
+  const email = demoEmail(`nominator.${city.name.toLowerCase().replace(/\W+/g, '-')}`);
+  if (!t.db.select().from(users).where(eq(users.email, email)).get()) {
+    const { passwordHash } = t.db
+      .select()
+      .from(users)
+      .where(eq(users.email, demoEmail('secretariat')))
+      .get()!;
+    t.db
+      .insert(users)
+      .values({
+        email,
+        displayName: `${city.name} city hall`,
+        role: 'nominator',
+        cityId: city.id,
+        passwordHash,
       })
       .run();
   }

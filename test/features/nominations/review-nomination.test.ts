@@ -13,10 +13,12 @@ import {
   NOW,
   nominationRow,
   nominationState,
+  screeningRow,
   setVacancyStatus,
   textOf,
   userIdOf,
   VACANCY,
+  vacancyStatus,
 } from './nomination-records.js';
 
 const HTMX = { 'HX-Request': 'true' };
@@ -115,12 +117,20 @@ describe('screening a nomination (secretariat)', () => {
   it('keeps screening possible after the deadline, while the vacancy is in screening', async () => {
     t.clock.advance(15 * DAY_MS);
     const secretariatLater = await logInAs(t, 'secretariat');
-    await secretariatLater.get(`/vacancies/${VACANCY.athens}`);
+    expect((await secretariatLater.get(`/vacancies/${VACANCY.athens}`)).status).toBe(200);
+    expect(vacancyStatus(t, VACANCY.athens)).toBe('screening');
+
     const response = await secretariatLater.post(`/nominations/${NOMINATION.zurich}/review`, {
       status: 'shortlisted',
     });
     expect(response.status).toBe(303);
     expect(nominationRow(t, NOMINATION.zurich)!.status).toBe('shortlisted');
+    expect(historyOf(t, NOMINATION.zurich).at(-1)).toMatchObject({
+      fromStatus: 'submitted',
+      toStatus: 'shortlisted',
+      at: t.clock.now.toISOString(),
+    });
+    expect(vacancyStatus(t, VACANCY.athens)).toBe('screening');
   });
 
   it('refuses "ineligible" without a reason (422, message beside the note) and changes nothing', async () => {
@@ -154,6 +164,53 @@ describe('screening a nomination (secretariat)', () => {
     });
     expect(response.status).toBe(409);
     expect(nominationState(t)).toBe(before);
+  });
+
+  it('refuses a decision made on a status someone else has changed since (409, “changed by someone else”) and changes nothing', async () => {
+    // Two of the secretariat look at Zurich while it is submitted; the first finds it eligible.
+    const colleague = await logInAs(t, 'secretariat');
+    const first = await colleague.post(`/nominations/${NOMINATION.zurich}/review`, {
+      from: 'submitted',
+      status: 'eligible',
+    });
+    expect(first.status).toBe(303);
+
+    const before = nominationState(t);
+    const response = await secretariat.post(`/nominations/${NOMINATION.zurich}/review`, {
+      from: 'submitted',
+      status: 'shortlisted',
+    });
+    expect(response.status).toBe(409);
+    expect(textOf(response.text)).toContain(
+      `Nomination ${NOMINATION.zurich} was changed by someone else a moment ago: it is now eligible.`,
+    );
+    expect(nominationState(t)).toBe(before);
+    expect(nominationRow(t, NOMINATION.zurich)!.status).toBe('eligible');
+  });
+
+  it('refuses a stale decision sent from the queue with htmx the same way: the row with the message (409)', async () => {
+    await secretariat.post(`/nominations/${NOMINATION.zurich}/review`, {
+      status: 'ineligible',
+      note: 'No consent.',
+    });
+    const before = nominationState(t);
+    const response = await secretariat
+      .post(`/nominations/${NOMINATION.zurich}/review`, { from: 'submitted', status: 'eligible' })
+      .set(HTMX);
+    expect(response.status).toBe(409);
+    expect(response.text.trimStart().startsWith(`<tr id="nomination-${NOMINATION.zurich}">`)).toBe(true);
+    expect(textOf(response.text)).toContain('was changed by someone else');
+    expect(response.text).toContain('data-status="ineligible"');
+    expect(nominationState(t)).toBe(before);
+  });
+
+  it('records a decision whose `from` is the status the nomination still has', async () => {
+    const response = await secretariat.post(`/nominations/${NOMINATION.zurich}/review`, {
+      from: 'submitted',
+      status: 'eligible',
+    });
+    expect(response.status).toBe(303);
+    expect(nominationRow(t, NOMINATION.zurich)!.status).toBe('eligible');
   });
 
   it('answers 404 for a nomination that does not exist', async () => {
@@ -287,3 +344,77 @@ describe('who may screen, and when', () => {
     expect(nominationState(t)).toBe(before);
   });
 });
+
+describe('the decisions each row of the queue offers', () => {
+  let t: TestApp;
+  let secretariat: Browser;
+  beforeEach(async () => {
+    t = await makeTestApp({ now: NOW });
+    secretariat = await logInAs(t, 'secretariat');
+  });
+  afterEach(async () => t.close());
+
+  it('offers every screening status but the one the nomination has, and says which one the reviewer saw', async () => {
+    expect(
+      (await secretariat.post(`/nominations/${NOMINATION.zurich}/review`, { status: 'shortlisted' })).status,
+    ).toBe(303);
+    expect(
+      (
+        await secretariat.post(`/nominations/${NOMINATION.dhakaNorth}/review`, {
+          status: 'ineligible',
+          note: 'Mandate.',
+        })
+      ).status,
+    ).toBe(303);
+
+    const page = await secretariat.get(`/vacancies/${VACANCY.athens}`);
+    expect(page.status).toBe(200);
+    expect(decisionsOffered(page.text, NOMINATION.montevideo)).toEqual([
+      'eligible',
+      'ineligible',
+      'shortlisted',
+    ]);
+    expect(decisionsOffered(page.text, NOMINATION.zurich)).toEqual(['eligible', 'ineligible']);
+    expect(decisionsOffered(page.text, NOMINATION.dhakaNorth)).toEqual(['eligible', 'shortlisted']);
+    expect(statusSeen(page.text, NOMINATION.montevideo)).toBe('submitted');
+    expect(statusSeen(page.text, NOMINATION.zurich)).toBe('shortlisted');
+    expect(statusSeen(page.text, NOMINATION.dhakaNorth)).toBe('ineligible');
+  });
+
+  it('offers no decision on a withdrawn nomination, nor on any once the vacancy has gone to a ballot', async () => {
+    await (await logInAs(t, 'nominator.zurich')).post(`/nominations/${NOMINATION.zurich}/withdraw`);
+    const withdrawn = await secretariat.get(`/vacancies/${VACANCY.athens}`);
+    expect(screeningRow(withdrawn.text, NOMINATION.zurich)).toBeDefined();
+    expect(decisionsOffered(withdrawn.text, NOMINATION.zurich)).toEqual([]);
+    expect(decisionsOffered(withdrawn.text, NOMINATION.montevideo)).toEqual([
+      'eligible',
+      'ineligible',
+      'shortlisted',
+    ]);
+
+    setVacancyStatus(t, VACANCY.athens, 'balloting');
+    const balloting = await secretariat.get(`/vacancies/${VACANCY.athens}`);
+    for (const id of [NOMINATION.montevideo, NOMINATION.dhakaNorth]) {
+      expect(screeningRow(balloting.text, id), `row ${id}`).toBeDefined();
+      expect(decisionsOffered(balloting.text, id), `row ${id}`).toEqual([]);
+    }
+  });
+});
+
+/** The decisions a row's review form offers (its select's options, the empty prompt left out). */
+function decisionsOffered(html: string, nominationId: number): string[] {
+  const row = screeningRow(html, nominationId);
+  if (!row) throw new Error(`The page has no row for nomination ${nominationId}.`);
+  const select = /<select[^>]*name="status"[^>]*>([\s\S]*?)<\/select>/.exec(row);
+  if (!select) return [];
+  return [...select[1]!.matchAll(/<option value="([^"]*)"/g)]
+    .map((m) => m[1]!)
+    .filter((value) => value !== '');
+}
+
+/** The status the row's review form says the reviewer saw (its hidden `from` field). */
+function statusSeen(html: string, nominationId: number): string | undefined {
+  return /<input type="hidden" name="from" value="([^"]*)">/.exec(
+    screeningRow(html, nominationId) ?? '',
+  )?.[1];
+}

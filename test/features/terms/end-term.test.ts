@@ -5,6 +5,7 @@ import { client, logInAs, makeTestApp, type TestApp } from '../../helpers/app.js
 import {
   auditEntries,
   boardState,
+  DAY_MS,
   fieldError,
   fieldsWithErrors,
   NOW,
@@ -77,20 +78,31 @@ describe('ending a term early (secretariat)', () => {
   it('takes /terms away from the former member once the term has ended (403)', async () => {
     const formerMember = await logInAs(t, 'mayor.milan');
     expect((await formerMember.get('/terms')).status).toBe(200);
-    await (await logInAs(t, 'secretariat')).post(`/terms/${termOf(t, 'Milan').id}/end`, {
+    const response = await (await logInAs(t, 'secretariat')).post(`/terms/${termOf(t, 'Milan').id}/end`, {
       endedOn: TODAY,
       reason: 'resigned',
     });
+    expect(response.status).toBe(303);
+    expect(termOf(t, 'Milan')).toMatchObject({ endedOn: TODAY, endReason: 'resigned' });
     expect((await formerMember.get('/terms')).status).toBe(403);
   });
 
-  it('keeps a member who announced a later departure on the board until that day', async () => {
+  it('keeps a member who announced a later departure on the board until that day, and not a day longer', async () => {
+    const tomorrow = addDays(TODAY, 1);
     const member = await logInAs(t, 'mayor.milan');
-    await (await logInAs(t, 'secretariat')).post(`/terms/${termOf(t, 'Milan').id}/end`, {
-      endedOn: addDays(TODAY, 1),
+    const response = await (await logInAs(t, 'secretariat')).post(`/terms/${termOf(t, 'Milan').id}/end`, {
+      endedOn: tomorrow,
       reason: 'resigned',
     });
+    expect(response.status).toBe(303);
+    expect(termOf(t, 'Milan')).toMatchObject({ endedOn: tomorrow, endReason: 'resigned' });
+    expect(vacanciesOnSeat(t, SEAT.milan)).toEqual([
+      expect.objectContaining({ freeOn: tomorrow, status: 'upcoming' }),
+    ]);
     expect((await member.get('/terms')).status).toBe(200);
+
+    t.clock.advance(DAY_MS);
+    expect((await (await logInAs(t, 'mayor.milan')).get('/terms')).status).toBe(403);
   });
 
   it('accepts an end date up to 366 days ahead (an announced departure)', async () => {
