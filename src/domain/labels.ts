@@ -35,10 +35,22 @@ export const VACANCY_REASON_LABELS: Record<VacancyReason, string> = {
   ...TERM_END_REASON_LABELS,
 };
 
+export const ALERT_KIND_LABELS: Record<string, string> = {
+  term_ending: 'Term ending',
+  mandate_ending: 'Mandate ends first',
+  vacancy_opened: 'Vacancy',
+  nomination_deadline: 'Nomination deadline',
+  ballot_opened: 'Ballot open',
+  ballot_closing: 'Ballot closing',
+  quorum_at_risk: 'Quorum at risk',
+  ballot_closed: 'Ballot closed',
+};
+
 /** What templates receive as `it.labels`. */
 export const LABELS = {
   vacancyStatus: VACANCY_STATUS_LABELS,
   nominationStatus: NOMINATION_STATUS_LABELS,
   termEndReason: TERM_END_REASON_LABELS,
   vacancyReason: VACANCY_REASON_LABELS,
+  alertKind: ALERT_KIND_LABELS,
 };

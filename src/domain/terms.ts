@@ -127,7 +127,7 @@ export function reachesTermLimit(
 // A mayor whose mandate ends before the board term does will likely leave the board early
 // (members sit as serving mayors), so the seat is forecast to fall free at the mandate end.
 // A term already ended early has nothing left to forecast.
-export function mandateEndsFirst(term: TermSpan): boolean {
+export function mandateEndsFirst(term: Pick<TermSpan, 'endsOn' | 'endedOn' | 'mandateEndsOn'>): boolean {
   return (
     term.endedOn === null &&
     term.mandateEndsOn !== null &&

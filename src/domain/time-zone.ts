@@ -85,17 +85,28 @@ export function isLocalDateTime(value: string): boolean {
   return Boolean(match && isIsoDate(match[1]!));
 }
 
+// Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear does not, so years stay what they say.
+function utcMilliseconds(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
+  return date.getTime();
+}
+
 /** Milliseconds the zone is ahead of UTC at this instant. */
 function offsetAt(instant: number, timeZone: string): number {
   const clock = wallClock(new Date(instant), timeZone);
-  const asUtc = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
+  const asUtc = utcMilliseconds(clock.year, clock.month, clock.day, clock.hour, clock.minute, clock.second);
   return asUtc - Math.floor(instant / 1000) * 1000;
 }
 
+const DAY_MS = 86_400_000;
+
 /**
- * The instant a wall-clock time in the zone stands for. A time that does not exist (skipped by a
- * daylight-saving change) is read as the same time after the change; a time that happens twice
- * is read as the first.
+ * The instant a wall-clock time in the zone stands for. Read at the zone's offset a day before and
+ * a day after (no zone changes its offset twice in two days): a time that happens twice (clocks
+ * going back) is read as the first; a time that does not exist (clocks going forward) as the same
+ * time after the change.
  */
 export function instantOf(local: LocalDateTime, timeZone: string): Date {
   const match = LOCAL_DATE_TIME.exec(local);
@@ -103,13 +114,13 @@ export function instantOf(local: LocalDateTime, timeZone: string): Date {
     throw new RangeError(`'${local}' is not a date and time in the form YYYY-MM-DDTHH:MM.`);
   }
   const [year, month, day] = match[1]!.split('-').map(Number) as [number, number, number];
-  const asUtc = Date.UTC(year, month - 1, day, Number(match[2]), Number(match[3]));
-  const first = asUtc - offsetAt(asUtc, timeZone);
-  const second = asUtc - offsetAt(first, timeZone);
-  // Of the candidate readings, keep the earliest one that shows this wall-clock time.
-  const candidates = [first, second, asUtc - offsetAt(second, timeZone)].sort((a, b) => a - b);
-  const exact = candidates.find((candidate) => localDateTimeIn(new Date(candidate), timeZone) === local);
-  return new Date(exact ?? Math.max(first, second));
+  const asUtc = utcMilliseconds(year, month, day, Number(match[2]), Number(match[3]));
+  const before = asUtc - offsetAt(asUtc - DAY_MS, timeZone);
+  const after = asUtc - offsetAt(asUtc + DAY_MS, timeZone);
+  const readings = [before, after].filter(
+    (reading) => localDateTimeIn(new Date(reading), timeZone) === local,
+  );
+  return new Date(readings.length > 0 ? Math.min(...readings) : before);
 }
 
 /** The instant the day starts in the zone (midnight, or the first minute after a skipped one). */

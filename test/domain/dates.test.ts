@@ -127,6 +127,26 @@ describe('addMonths', () => {
     expect(() => addMonths('2025-01-15', 1.5)).toThrow(RangeError);
   });
 
+  it('names the number of months it refuses', () => {
+    expect(() => addMonths('2025-01-15', 1.5)).toThrow(
+      new RangeError('The number of months must be a whole number, not 1.5.'),
+    );
+  });
+
+  it('reaches the last month of the year 9999 but refuses to go past it', () => {
+    expect(addMonths('9998-12-31', 12)).toBe('9999-12-31');
+    expect(() => addMonths('9999-12-15', 1)).toThrow(
+      new RangeError('The resulting date falls outside the years 0000-9999.'),
+    );
+  });
+
+  it('reaches January of the year 0000 but refuses to go before it', () => {
+    expect(addMonths('0001-01-31', -12)).toBe('0000-01-31');
+    expect(() => addMonths('0000-01-15', -1)).toThrow(
+      new RangeError('The resulting date falls outside the years 0000-9999.'),
+    );
+  });
+
   it('refuses a date that is not a calendar date', () => {
     expect(() => addMonths('2025-02-30', 1)).toThrow("'2025-02-30' is not a calendar date");
   });
@@ -161,6 +181,26 @@ describe('addDays', () => {
 
   it('refuses a fractional number of days', () => {
     expect(() => addDays('2025-01-01', 0.5)).toThrow(RangeError);
+  });
+
+  it('names the number of days it refuses', () => {
+    expect(() => addDays('2025-01-01', 0.5)).toThrow(
+      new RangeError('The number of days must be a whole number, not 0.5.'),
+    );
+  });
+
+  it('stays within the years 0000-9999, both ends included', () => {
+    expect(addDays('9999-12-30', 1)).toBe('9999-12-31');
+    expect(addDays('0000-01-02', -1)).toBe('0000-01-01');
+    const outside = new RangeError('The resulting date falls outside the years 0000-9999.');
+    expect(() => addDays('9999-12-31', 1)).toThrow(outside);
+    expect(() => addDays('0000-01-01', -1)).toThrow(outside);
+  });
+
+  it('refuses a number of days that no calendar can hold', () => {
+    expect(() => addDays('2025-01-01', 1e13)).toThrow(
+      new RangeError('The resulting date falls outside the years 0000-9999.'),
+    );
   });
 
   it('refuses a date that is not a calendar date', () => {
@@ -213,6 +253,12 @@ describe('todayIso', () => {
 
   it('refuses an invalid Date', () => {
     expect(() => todayIso(new Date('not a date'))).toThrow(RangeError);
+  });
+
+  it('says that the current time is not a valid date', () => {
+    expect(() => todayIso(new Date('not a date'))).toThrow(
+      new RangeError('The current time is not a valid date.'),
+    );
   });
 });
 

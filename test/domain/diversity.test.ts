@@ -187,6 +187,12 @@ describe('ruleBreaches', () => {
     expect(breach?.message).toBe('Europe & Central Asia would hold 2 seats; at most 1 is allowed.');
   });
 
+  it('uses the singular for a region holding a single seat over a cap of none', () => {
+    const rules = { ...rulesForEight, maxSeatsPerRegion: 0 };
+    const [breach] = ruleBreaches([bristol], rules);
+    expect(breach?.message).toBe('Europe & Central Asia would hold 1 seat; at most 0 are allowed.');
+  });
+
   it('reports a board spanning fewer regions than required, naming the regions not represented', () => {
     const withoutAmman = foundingBoard.filter((member) => member !== amman);
     expect(ruleBreaches(withoutAmman, rulesForEight)).toEqual([
@@ -201,6 +207,14 @@ describe('ruleBreaches', () => {
         ],
       },
     ]);
+  });
+
+  it('uses the singular for a board spanning a single region', () => {
+    const [breach] = ruleBreaches([bristol, milan], rulesForEight);
+    expect(breach).toMatchObject({
+      rule: 'minRegions',
+      message: 'The board would span 1 region; at least 4 are required.',
+    });
   });
 
   it('accepts a board spanning exactly the required number of regions', () => {

@@ -210,6 +210,22 @@ describe('instant runoff (ranked)', () => {
     expect(() => instantRunoff(ABC, [{ choices: ['A'], count: -1 }])).toThrow(RangeError);
     expect(() => instantRunoff([], [])).toThrow(/at least one candidate/);
   });
+
+  it('explains each refusal in a full sentence', () => {
+    expect(() => instantRunoff(['A', 'A'], [])).toThrow(new RangeError('Candidate A is listed twice.'));
+    expect(() => instantRunoff(ABC, [{ choices: ['A'], count: 1.5 }])).toThrow(
+      new RangeError('a ballot count must be a whole number of at least 0, not 1.5.'),
+    );
+    expect(() => instantRunoff([], [])).toThrow(new RangeError('A count needs at least one candidate.'));
+  });
+
+  it('keeps apart ballots ranking different candidates when more than ten stand', () => {
+    // Candidates 1 then 12, and 11 then 2: as digits run together both read "112".
+    const thirteen = Array.from({ length: 13 }, (_, i) => `C${i}`);
+    const result = instantRunoff(thirteen, [{ choices: ['C1', 'C12'] }, { choices: ['C11', 'C2'] }]);
+    expect(result.rounds[0]!.tally).toMatchObject({ C1: 1, C11: 1, C2: 0, C12: 0 });
+    expect(result).toMatchObject({ outcome: 'tie', tied: ['C1', 'C11'] });
+  });
 });
 
 describe('approval', () => {
@@ -224,9 +240,22 @@ describe('approval', () => {
     expect(result.rounds).toEqual([{ tally: { A: 1, B: 3, C: 1 }, eliminated: [], exhausted: 1 }]);
   });
 
+  it('records no draw and no tie when one candidate has the most approvals', () => {
+    expect(approvalCount(['A', 'B'], [{ choices: ['A', 'B'] }, { choices: ['A'] }])).toEqual({
+      outcome: 'winner',
+      winner: 'A',
+      tied: [],
+      rounds: [{ tally: { A: 2, B: 1 }, eliminated: [], exhausted: 0 }],
+      draws: [],
+      cast: 2,
+      castingVote: null,
+    });
+  });
+
   it('is a tie when several candidates share the most approvals', () => {
     const result = approvalCount(ABC, [{ choices: ['A', 'B'], count: 2 }, { choices: ['C'] }]);
     expect(result).toMatchObject({ outcome: 'tie', winner: null, tied: ['A', 'B'] });
+    expect(result.draws).toEqual([]);
   });
 
   it('counts a candidate once per ballot even if approved twice', () => {
@@ -292,6 +321,27 @@ describe('confirmation (yes / no / abstain on one candidate)', () => {
     expect(confirmationCount(['A'], yesNo(2, 2, 1))).toMatchObject({ outcome: 'rejected', winner: null });
   });
 
+  it('records neither a tie nor a draw, whether the candidate is confirmed or rejected', () => {
+    expect(confirmationCount(['A'], yesNo(2, 1, 0))).toEqual({
+      outcome: 'winner',
+      winner: 'A',
+      tied: [],
+      rounds: [{ tally: { yes: 2, no: 1 }, eliminated: [], exhausted: 0 }],
+      draws: [],
+      cast: 3,
+      castingVote: null,
+    });
+    expect(confirmationCount(['A'], yesNo(1, 1, 1))).toEqual({
+      outcome: 'rejected',
+      winner: null,
+      tied: [],
+      rounds: [{ tally: { yes: 1, no: 1 }, eliminated: [], exhausted: 1 }],
+      draws: [],
+      cast: 3,
+      castingVote: null,
+    });
+  });
+
   it('rejects the candidate when no outnumbers yes', () => {
     expect(confirmationCount(['A'], yesNo(2, 3, 0)).outcome).toBe('rejected');
   });
@@ -318,6 +368,44 @@ describe('confirmation (yes / no / abstain on one candidate)', () => {
 
   it('refuses to confirm other than exactly one candidate', () => {
     expect(() => confirmationCount(['A', 'B'], [])).toThrow(/exactly one candidate/);
+  });
+});
+
+describe('tallyBallot', () => {
+  it('counts a ballot with the method it was set up with', () => {
+    const cast = [
+      { choices: ['B', 'A'] },
+      { choices: ['A', 'B'] },
+      { choices: ['A'] },
+      { choices: ['C', 'B'] },
+    ];
+    expect(tallyBallot({ method: 'ranked', candidates: ABC, ballots: cast })).toEqual(
+      instantRunoff(ABC, cast),
+    );
+    expect(tallyBallot({ method: 'approval', candidates: ABC, ballots: cast })).toEqual(
+      approvalCount(ABC, cast),
+    );
+    expect(tallyBallot({ method: 'single', candidates: ABC, ballots: cast })).toEqual(
+      pluralityCount(ABC, cast),
+    );
+    const votes = [{ choices: ['yes'] }, { choices: ['no'] }, { choices: ['yes'] }];
+    expect(tallyBallot({ method: 'confirm', candidates: ['A'], ballots: votes })).toEqual(
+      confirmationCount(['A'], votes),
+    );
+  });
+
+  it('gives approval and plurality different winners on the same ballots', () => {
+    const cast = [
+      { choices: ['A', 'B'] },
+      { choices: ['A', 'B'] },
+      { choices: ['B', 'C'] },
+      { choices: ['B'] },
+    ];
+    expect(tallyBallot({ method: 'approval', candidates: ABC, ballots: cast }).winner).toBe('B');
+    expect(tallyBallot({ method: 'single', candidates: ABC, ballots: cast })).toMatchObject({
+      outcome: 'tie',
+      tied: ['A', 'B'],
+    });
   });
 });
 
@@ -349,6 +437,18 @@ describe('quorum', () => {
     expect(() => quorumMet({ eligible: 9, cast: 5, quorumPercent: -1 })).toThrow(RangeError);
     expect(() => quorumMet({ eligible: -1, cast: 5, quorumPercent: 50 })).toThrow(RangeError);
     expect(() => quorumMet({ eligible: 9, cast: 2.5, quorumPercent: 50 })).toThrow(RangeError);
+  });
+
+  it('names the figure it refuses', () => {
+    expect(() => quorumMet({ eligible: 9, cast: 5, quorumPercent: 101 })).toThrow(
+      new RangeError('A quorum is a percentage from 0 to 100, not 101.'),
+    );
+    expect(() => quorumMet({ eligible: -1, cast: 5, quorumPercent: 50 })).toThrow(
+      new RangeError('eligible voters must be a whole number of at least 0, not -1.'),
+    );
+    expect(() => quorumMet({ eligible: 9, cast: 2.5, quorumPercent: 50 })).toThrow(
+      new RangeError('ballots cast must be a whole number of at least 0, not 2.5.'),
+    );
   });
 
   it('not met makes the result no_quorum, with no winner and no rounds, whatever the method', () => {
@@ -513,18 +613,25 @@ describe('tie rules', () => {
 
     it('needs a seed', () => {
       expect(() => instantRunoff(['A', 'B'], levelPair, { tieRule: 'lot' })).toThrow(/needs a seed/);
+      expect(() => instantRunoff(['A', 'B'], levelPair, { tieRule: 'lot', seed: '' })).toThrow(
+        new RangeError('The lot tie rule needs a seed, recorded with the ballot, so the draw can be redone.'),
+      );
     });
   });
 
   describe("the chair's casting vote", () => {
-    const tied = tallyBallot({
-      method: 'ranked',
-      candidates: ABC,
-      ballots: ballots('A', 3, 'B', 3, 'C', 1),
-      tieRule: 'chair',
-    });
+    // Counted inside each test, never while the file is collected: a count that throws there would
+    // fail no test, so mutation testing could not tell a broken count from a working one.
+    const tiedCount = () =>
+      tallyBallot({
+        method: 'ranked',
+        candidates: ABC,
+        ballots: ballots('A', 3, 'B', 3, 'C', 1),
+        tieRule: 'chair',
+      });
 
     it('turns a tie into a win for one of the tied, keeping the count that led to it', () => {
+      const tied = tiedCount();
       const settled = applyCastingVote(tied, 'B');
       expect(settled).toEqual({
         ok: true,
@@ -533,7 +640,7 @@ describe('tie rules', () => {
     });
 
     it('refuses a candidate who was not tied', () => {
-      expect(applyCastingVote(tied, 'C')).toEqual({
+      expect(applyCastingVote(tiedCount(), 'C')).toEqual({
         ok: false,
         reason: 'Cannot record a casting vote for C, because only A, B tied.',
       });
@@ -541,7 +648,10 @@ describe('tie rules', () => {
 
     it('refuses a result that is not a tie', () => {
       const won = tallyBallot({ method: 'single', candidates: ABC, ballots: ballots('A', 2) });
-      expect(applyCastingVote(won, 'A')).toMatchObject({ ok: false });
+      expect(applyCastingVote(won, 'A')).toEqual({
+        ok: false,
+        reason: "Cannot record a casting vote, because the count ended in 'winner', not a tie.",
+      });
     });
   });
 });

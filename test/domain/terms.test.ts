@@ -1,6 +1,7 @@
 // Specification of board terms: a term covers startsOn <= day < (endedOn ?? endsOn), and a seat
 // has one holder at a time. Term limits count consecutive terms; mandates forecast early vacancies.
 import { describe, expect, it } from 'vitest';
+import { addMonths } from '../../src/domain/dates.js';
 import {
   activeTermOnSeat,
   CONSECUTIVE_TERM_GAP_DAYS,
@@ -18,11 +19,14 @@ import {
   vacancyClusters,
 } from '../../src/domain/terms.js';
 
+// A 24-month term unless told otherwise. The fixtures are built while the file is collected, so
+// they use addMonths rather than termEndsOn: a broken termEndsOn must fail its own tests, not stop
+// the file from loading (which mutation testing would not count as a failure).
 function term(overrides: Partial<TermSpan> & Pick<TermSpan, 'startsOn'>): TermSpan {
   return {
     seatId: 1,
     memberKey: 'amman',
-    endsOn: termEndsOn(overrides.startsOn, 24),
+    endsOn: addMonths(overrides.startsOn, 24),
     endedOn: null,
     mandateEndsOn: null,
     ...overrides,
@@ -56,6 +60,12 @@ describe('termEndsOn', () => {
     expect(() => termEndsOn('2025-01-15', 0)).toThrow(RangeError);
     expect(() => termEndsOn('2025-01-15', -24)).toThrow(RangeError);
     expect(() => termEndsOn('2025-01-15', 12.5)).toThrow(RangeError);
+  });
+
+  it('names the term length it refuses', () => {
+    expect(() => termEndsOn('2025-01-15', 0)).toThrow(
+      new RangeError('A term lasts a whole number of months, at least one, not 0.'),
+    );
   });
 });
 
@@ -198,6 +208,16 @@ describe('findOverlap', () => {
     ).toBeUndefined();
   });
 
+  it('lets a candidate that ends on the day it starts sit anywhere, since it covers no day', () => {
+    const neverServes = { seatId: 2, startsOn: '2025-06-01', endsOn: '2027-06-01', endedOn: '2025-06-01' };
+    expect(findOverlap([sitting], neverServes)).toBeUndefined();
+  });
+
+  it('checks a new term against every term on the seat, stored ones without an id included', () => {
+    const { id: _, ...unsaved } = sitting;
+    expect(findOverlap([unsaved], { seatId: 2, startsOn: '2026-01-01', endsOn: '2028-01-01' })).toBe(unsaved);
+  });
+
   it('reports the earliest of several overlapping terms', () => {
     const later = term({ id: 20, seatId: 2, memberKey: 'zurich', startsOn: '2027-01-01' });
     const found = findOverlap([later, sitting], { seatId: 2, startsOn: '2026-01-01', endsOn: '2028-01-01' });
@@ -333,6 +353,12 @@ describe('reachesTermLimit', () => {
     expect(() => reachesTermLimit(history, 'amman', '2025-01-01', -1)).toThrow(RangeError);
     expect(() => reachesTermLimit(history, 'amman', '2025-01-01', 1.5)).toThrow(RangeError);
   });
+
+  it('names the term limit it refuses', () => {
+    expect(() => reachesTermLimit(history, 'amman', '2025-01-01', 0)).toThrow(
+      new RangeError('A term limit is a whole number of terms, at least one, not 0.'),
+    );
+  });
 });
 
 describe('mandateEndsFirst', () => {
@@ -400,6 +426,15 @@ describe('vacancyClusters', () => {
     expect(vacancyClusters(board, '2025-07-01', '2029-12-31')).toEqual([
       { month: '2027-07', seatIds: [1, 2, 3, 4] },
       { month: '2028-07', seatIds: [5, 6, 7, 8] },
+    ]);
+  });
+
+  it('lists the seats of a month in numeric order, whatever order the terms come in', () => {
+    const terms = [12, 3, 7].map((seatId) =>
+      term({ seatId, memberKey: `member-${seatId}`, startsOn: '2025-03-10' }),
+    );
+    expect(vacancyClusters(terms, '2027-01-01', '2027-12-31')).toEqual([
+      { month: '2027-03', seatIds: [3, 7, 12] },
     ]);
   });
 
