@@ -10,6 +10,8 @@ import type { IsoDate } from './domain/dates.js';
 import { LABELS } from './domain/labels.js';
 import { CONTEXT_LABELS, ROLE_LABELS } from './domain/reference.js';
 import accountsRoutes from './features/accounts/routes.js';
+import { unacknowledgedCount } from './features/alerts/queries.js';
+import alertRoutes from './features/alerts/routes.js';
 import auditRoutes from './features/audit/routes.js';
 import { permissionsOf } from './features/auth/permissions.js';
 import authRoutes from './features/auth/routes.js';
@@ -27,6 +29,7 @@ import termRoutes from './features/terms/routes.js';
 import { isSittingMember } from './features/terms/term-active.js';
 import { keepVacanciesCurrent } from './features/vacancies/advance-vacancies.js';
 import vacancyRoutes from './features/vacancies/routes.js';
+import { startScheduler } from './jobs/scheduler.js';
 import { loadServerSecret } from './lib/server-secret.js';
 import bodyParsers from './plugins/body-parsers.js';
 import errorPages, { isStorageFailure } from './plugins/errors.js';
@@ -53,6 +56,8 @@ export interface BuildAppOptions {
   db?: Db;
   clock?: () => Date;
   logger?: boolean;
+  /** Run the jobs on a schedule inside this process (the server does; tests do not). */
+  scheduler?: boolean;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -81,7 +86,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(views, {
     pageLocals: (request) => ({
       viewer: request.viewer,
-      nav: navigationFor(request.viewer),
+      nav: navigationFor(request.viewer, request.viewer ? unacknowledgedCount(db, request.viewer.id) : 0),
       can: permissionsOf(request.viewer),
       labels: LABELS,
       roleLabels: ROLE_LABELS,
@@ -118,5 +123,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(nominationRoutes);
   await app.register(settingsRoutes);
   await app.register(auditRoutes);
+  await app.register(alertRoutes);
+
+  if (options.scheduler) {
+    const scheduler = startScheduler({ db, config, serverSecret: app.serverSecret }, { clock, log: app.log });
+    app.addHook('onClose', async () => scheduler.stop());
+  }
   return app;
 }

@@ -8,6 +8,8 @@ import { isDatabaseEmpty, seedDemo } from './demo/seed-demo.js';
 import { createUser } from './features/accounts/create-user.js';
 import { verifyAuditChain } from './features/audit-log/audit-log.js';
 import { runTallyCommand } from './features/ballots/recount-command.js';
+import { runAlertsNow } from './jobs/run-jobs.js';
+import { loadServerSecret } from './lib/server-secret.js';
 
 const CLI_ACTOR = { id: null, label: 'cli' };
 
@@ -19,8 +21,10 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   backup <file>        Online backup of the database into <file>.
   audit:verify         Check the audit log's hash chain; names the first broken entry.
   tally <file.json> [--tie-rule lot --seed S]  Recount a ballots file; prints the rounds as JSON.
-  alerts:run [--now ISO], outbox:deliver
-                       Arrive with the alerts milestone.`;
+  alerts:run [--now ISO]
+                       Advance vacancy and ballot states that fall due, then raise the alerts that are due
+                       (as of --now, default the real time). Safe to run twice, or while the server runs.
+  outbox:deliver       Send the pending e-mail (SMTP_URL, or .eml files in mail/ beside the database).`;
 
 class UsageError extends Error {}
 
@@ -71,6 +75,16 @@ async function userCreate(db: Db, args: string[]) {
   if (generated) console.log(`Password (shown once): ${generated}`);
 }
 
+/** `--now`: a date (midnight UTC) or an ISO date-time; anything else is refused. */
+function instantFrom(text: string): Date {
+  const instant = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(instant.getTime()))
+    fail(
+      `--now must be an ISO date or date-time, such as 2027-01-31 or 2027-01-31T09:00:00Z; got '${text}'.`,
+    );
+  return instant;
+}
+
 function kebab(field: string): string {
   return field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
@@ -119,9 +133,27 @@ async function main(argv: string[]) {
         console.error(`Audit log BROKEN at entry ${verdict.brokenId}: ${verdict.problem}.`);
         return 1;
       }
-      case 'alerts:run':
+      case 'alerts:run': {
+        const { values } = parseArgs({ args: rest, options: { now: { type: 'string' } }, strict: true });
+        const now = values.now === undefined ? new Date() : instantFrom(values.now);
+        const context = { db, config, serverSecret: loadServerSecret(config.dataDir) };
+        const { states, alerts } = await runAlertsNow(context, now);
+        if (!states.ran || !alerts.ran) {
+          console.log('Another process is running the jobs right now; nothing was done twice.');
+          return 0;
+        }
+        const { vacanciesCreated, vacanciesToScreening } = states.result;
+        console.log(
+          `At ${now.toISOString()}: ${vacanciesCreated.length} vacancy(ies) created, ${vacanciesToScreening.length} moved to screening; ${alerts.result.length} alert(s) raised.`,
+        );
+        for (const alert of alerts.result)
+          console.log(
+            `  ${alert.kind} ${alert.subjectType} ${alert.subjectId} (threshold ${alert.threshold}) to ${alert.recipients} recipient(s)`,
+          );
+        return 0;
+      }
       case 'outbox:deliver':
-        fail(`${command} arrives with the alerts milestone; it is not available yet.`);
+        fail(`${command} is not available yet.`);
         break;
       default:
         fail(`Unknown command '${command}'.\n\n${USAGE}`);

@@ -30,6 +30,8 @@ export const permissions = {
   submitNominations: (viewer: Viewer) => viewer.role === 'nominator',
   reviewNominations: isSecretariat,
   viewNominations: (viewer: Viewer) => viewer.role !== 'board_member' || viewer.sittingMember,
+  /** The secretariat watches every alert; everyone else sees their own. */
+  viewAllAlerts: isSecretariat,
   /** Board members and partners see shortlisted candidates; they vote on them later. */
   viewShortlist: (viewer: Viewer) => isSittingBoardMember(viewer) || viewer.role === 'partner',
 };

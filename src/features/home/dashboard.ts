@@ -4,13 +4,73 @@ import { count, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { accountRequests, nominations } from '../../db/schema.js';
 import { addDays, daysBetween, type IsoDate } from '../../domain/dates.js';
-import { effectiveEnd } from '../../domain/terms.js';
+import { effectiveEnd, mandateEndsFirst } from '../../domain/terms.js';
 import { permissions, type Viewer } from '../auth/permissions.js';
 import { ownNominations, shortlistedCandidates } from '../nominations/queries.js';
 import { getSettings } from '../settings/settings.js';
-import { sittingMembers } from '../terms/sitting-members.js';
+import { type SittingMember, sittingMembers } from '../terms/sitting-members.js';
 import { activeTermOf } from '../terms/term-active.js';
 import { openVacancies, unfinishedVacancies } from '../vacancies/queries.js';
+
+/** One thing coming due, as the secretariat's dashboard lists them: soonest first. */
+export interface DueItem {
+  on: IsoDate;
+  daysLeft: number;
+  kind: 'nomination_deadline' | 'term_ending' | 'forecast' | 'upcoming_vacancy';
+  text: string;
+  link: string;
+  /** An upcoming vacancy: its seat, so the dashboard can open nominations in one step. */
+  openSeat?: { id: number; number: number };
+}
+
+function dueItems(
+  today: IsoDate,
+  endingSoon: Array<SittingMember & { endsOn: IsoDate }>,
+  members: SittingMember[],
+  vacancyRows: ReturnType<typeof unfinishedVacancies>,
+): DueItem[] {
+  const items: DueItem[] = [];
+  for (const row of vacancyRows) {
+    const v = row.vacancy;
+    if (v.status === 'open' && v.nominationDeadline)
+      items.push({
+        on: v.nominationDeadline,
+        daysLeft: daysBetween(today, v.nominationDeadline),
+        kind: 'nomination_deadline',
+        text: `Nominations for seat ${row.seatNumber} close`,
+        link: `/vacancies/${v.id}`,
+      });
+    if (v.status === 'upcoming')
+      items.push({
+        on: v.freeOn,
+        daysLeft: daysBetween(today, v.freeOn),
+        kind: 'upcoming_vacancy',
+        text: `Seat ${row.seatNumber}${row.city ? ` (${row.city.name})` : ''} falls vacant; nominations are not open yet`,
+        link: `/vacancies/${v.id}`,
+        openSeat: { id: v.seatId, number: row.seatNumber },
+      });
+  }
+  // A term whose vacancy is already listed is that vacancy: one line, with its button.
+  const termsWithVacancy = new Set(vacancyRows.map((row) => row.vacancy.termId));
+  for (const m of endingSoon.filter((member) => !termsWithVacancy.has(member.term.id)))
+    items.push({
+      on: m.endsOn,
+      daysLeft: daysBetween(today, m.endsOn),
+      kind: 'term_ending',
+      text: `${m.term.memberName}’s term for ${m.city.name} (seat ${m.seatNumber}) ends`,
+      link: '/terms',
+    });
+  for (const m of members)
+    if (mandateEndsFirst(m.term) && m.term.mandateEndsOn)
+      items.push({
+        on: m.term.mandateEndsOn,
+        daysLeft: daysBetween(today, m.term.mandateEndsOn),
+        kind: 'forecast',
+        text: `${m.city.name}’s mayoral mandate ends before its board term: seat ${m.seatNumber} will likely fall vacant early`,
+        link: '/terms',
+      });
+  return items.sort((a, b) => a.daysLeft - b.daysLeft);
+}
 
 export function dashboardFor(db: Db, viewer: Viewer, today: IsoDate) {
   const settings = getSettings(db);
@@ -29,10 +89,13 @@ export function dashboardFor(db: Db, viewer: Viewer, today: IsoDate) {
   };
 
   if (permissions.reviewNominations(viewer)) {
+    const vacancyRows = unfinishedVacancies(db);
     return {
       ...base,
       endingSoon,
-      vacancies: unfinishedVacancies(db),
+      due: dueItems(today, endingSoon, members, vacancyRows),
+      defaultDeadline: addDays(today, 28),
+      vacancies: vacancyRows,
       awaitingScreening:
         db.select({ n: count() }).from(nominations).where(eq(nominations.status, 'submitted')).get()?.n ?? 0,
       pendingRequests:

@@ -63,3 +63,32 @@ describe('a board member whose early end is announced', () => {
     );
   });
 });
+
+describe('the secretariat’s list of what is due', () => {
+  let board: TestApp;
+  beforeAll(async () => {
+    board = await makeTestApp({ now: new Date('2026-11-28T09:00:00Z') });
+  });
+  afterAll(async () => board.close());
+
+  it('leads the dashboard with what is due, soonest first: the deadline, Bristol, Los Angeles’s forecast', async () => {
+    const page = await (await logInAs(board, 'secretariat')).get('/');
+    const due = page.text.split('What is due, soonest first')[1]!.split('</section>')[0]!;
+    const order = [...due.matchAll(/<li class="due-item due-([a-z_]+)">/g)].map((m) => m[1]);
+    // Bristol's term ending is its upcoming vacancy: listed once, with the button to open it.
+    expect(order).toEqual(['nomination_deadline', 'upcoming_vacancy', 'forecast']);
+    expect(due).toContain('in 14 days');
+    expect(due).toContain('data-forecast="mandate_ends_first"');
+    expect(page.text.indexOf('What is due')).toBeLessThan(page.text.indexOf('Waiting for you'));
+  });
+
+  it('opens nominations for Bristol’s upcoming vacancy from the dashboard in one step', async () => {
+    const secretariat = await logInAs(board, 'secretariat');
+    const page = await secretariat.get('/');
+    expect(page.text).toMatch(
+      /<button type="submit" class="button button-small">Open nominations<span class="visually-hidden"> for seat 3<\/span>/,
+    );
+    const opened = await secretariat.post('/vacancies', { seatId: '3', nominationDeadline: '2026-12-20' });
+    expect(opened.status).toBe(303);
+  });
+});
