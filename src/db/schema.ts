@@ -1,7 +1,7 @@
 // The tables. Each later feature adds its own by a new migration (`npm run db:generate`).
 // Dates are ISO 'YYYY-MM-DD' text; instants are ISO date-time text in UTC; booleans are 0/1.
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type {
   MigrationContext,
   NominationStatus,
@@ -85,6 +85,8 @@ export const loginFailures = sqliteTable(
   (table) => [
     index('login_failures_email_at').on(table.email, table.at),
     index('login_failures_device_at').on(table.device, table.at),
+    // Each attempt first clears failures older than the window.
+    index('login_failures_at').on(table.at),
     index('login_failures_address_at').on(table.clientAddress, table.at),
   ],
 );
@@ -409,5 +411,136 @@ export const accountRequests = sqliteTable(
   (table) => [
     index('account_requests_status').on(table.status),
     index('account_requests_address').on(table.clientAddress, table.createdAt),
+  ],
+);
+
+export const BALLOT_METHODS = ['ranked', 'approval', 'single', 'confirm'] as const;
+export type BallotMethod = (typeof BALLOT_METHODS)[number];
+export const BALLOT_STATUSES = ['draft', 'open', 'closed', 'certified', 'cancelled'] as const;
+export type BallotStatus = (typeof BALLOT_STATUSES)[number];
+export const TIE_RULES = ['runoff', 'lot', 'chair'] as const;
+export type BallotTieRule = (typeof TIE_RULES)[number];
+
+/** What a closed ballot's count found, as stored: the tally and everything shown beside it. */
+export interface BallotResult {
+  outcome: 'winner' | 'tie' | 'no_quorum' | 'rejected';
+  /** The winning nomination's id, as a string (the tally's candidate key). */
+  winner: string | null;
+  tied: string[];
+  rounds: Array<{ tally: Record<string, number>; eliminated: string[]; exhausted: number }>;
+  draws: Array<{ round: number; purpose: string; seed: string; tied: string[]; order: string[]; chosen: string }>;
+  /** Binding ballots cast (abstentions included), and the voters they are counted against. */
+  cast: number;
+  eligible: number;
+  quorumMet: boolean;
+  /** Advisory partner ballots: the tally only when at least three were cast. */
+  advisory: { cast: number; disclosed: boolean; rounds?: BallotResult['rounds']; winner?: string | null } | null;
+}
+
+/** A selection ballot for a vacancy (DESIGN.md, "Ballots"). Times are instants in UTC. */
+export const ballots = sqliteTable(
+  'ballots',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    vacancyId: integer('vacancy_id')
+      .notNull()
+      .references(() => vacancies.id),
+    method: text('method').$type<BallotMethod>().notNull(),
+    opensAt: text('opens_at').notNull(),
+    closesAt: text('closes_at').notNull(),
+    quorumPercent: integer('quorum_percent').notNull(),
+    secret: integer('secret', { mode: 'boolean' }).notNull().default(true),
+    partnerVotes: text('partner_votes').$type<'binding' | 'advisory'>().notNull().default('binding'),
+    tieRule: text('tie_rule').$type<BallotTieRule>().notNull().default('runoff'),
+    status: text('status').$type<BallotStatus>().notNull().default('draft'),
+    /** The ballot this one repeats among the tied candidates, if any. */
+    runoffOf: integer('runoff_of'),
+    createdBy: integer('created_by').references(() => users.id),
+    createdAt: text('created_at').notNull(),
+    openedAt: text('opened_at'),
+    closedAt: text('closed_at'),
+    /** Who closed it early; null when it closed by itself at its time. */
+    closedBy: integer('closed_by').references(() => users.id),
+    result: text('result', { mode: 'json' }).$type<BallotResult>(),
+    /** The seed of a drawing of lots, recorded when the count needed one. */
+    lotSeed: text('lot_seed'),
+    castingVote: integer('casting_vote').references(() => nominations.id),
+    certifiedAt: text('certified_at'),
+    certifiedBy: integer('certified_by').references(() => users.id),
+    overrideReason: text('override_reason'),
+    termId: integer('term_id').references(() => terms.id),
+  },
+  (table) => [
+    index('ballots_vacancy').on(table.vacancyId),
+    // "Is any ballot due to open or close?" on every page read.
+    index('ballots_status_opens').on(table.status, table.opensAt),
+    index('ballots_status_closes').on(table.status, table.closesAt),
+  ],
+);
+
+export const ballotCandidates = sqliteTable(
+  'ballot_candidates',
+  {
+    ballotId: integer('ballot_id')
+      .notNull()
+      .references(() => ballots.id),
+    nominationId: integer('nomination_id')
+      .notNull()
+      .references(() => nominations.id),
+    position: integer('position').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.ballotId, table.nominationId] })],
+);
+
+/**
+ * Who may vote, fixed when the ballot opens. For a secret ballot it records only THAT someone
+ * voted: no time, no order, nothing that leads to their vote.
+ */
+export const voterRoll = sqliteTable(
+  'voter_roll',
+  {
+    ballotId: integer('ballot_id')
+      .notNull()
+      .references(() => ballots.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    weightClass: text('weight_class').$type<'board' | 'partner'>().notNull(),
+    /** Partners' votes may be advisory: counted apart, and not towards the quorum. */
+    binding: integer('binding', { mode: 'boolean' }).notNull(),
+    voted: integer('voted', { mode: 'boolean' }).notNull().default(false),
+    recusal: text('recusal').$type<'automatic' | 'declared'>(),
+    recusalReason: text('recusal_reason'),
+  },
+  (table) => [
+    primaryKey({ columns: [table.ballotId, table.userId] }),
+    index('voter_roll_user').on(table.userId),
+  ],
+);
+
+/**
+ * The ballots cast. The table has no rowid (see the migration): rows are kept in the order of
+ * their random receipt codes, so neither their order nor their position tells when — or after
+ * whom — a vote was cast. A secret ballot's vote has no voter and no time.
+ */
+export const votes = sqliteTable(
+  'votes',
+  {
+    ballotId: integer('ballot_id')
+      .notNull()
+      .references(() => ballots.id),
+    receipt: text('receipt').notNull(),
+    /** Nomination ids in preference order (ranked), the approved ones, the one chosen, or yes/no. */
+    choices: text('choices', { mode: 'json' }).$type<string[]>().notNull(),
+    weightClass: text('weight_class').$type<'board' | 'partner'>().notNull(),
+    binding: integer('binding', { mode: 'boolean' }).notNull(),
+    /** Named ballots only. */
+    voterId: integer('voter_id').references(() => users.id),
+    castAt: text('cast_at'),
+  },
+  (table) => [
+    primaryKey({ columns: [table.ballotId, table.receipt] }),
+    // A named ballot's voter votes once, whatever runs at once (a secret ballot relies on the roll).
+    uniqueIndex('votes_named_voter').on(table.ballotId, table.voterId),
   ],
 );
