@@ -16,12 +16,18 @@ import auditRoutes from './features/audit/routes.js';
 import { permissionsOf } from './features/auth/permissions.js';
 import authRoutes from './features/auth/routes.js';
 import sessionPlugin from './features/auth/session-plugin.js';
+import { keepBallotsCurrent } from './features/ballots/advance-ballots.js';
+import ballotRoutes from './features/ballots/routes.js';
+import { ballotSection } from './features/ballots/vacancy-ballots.js';
 import boardRoutes from './features/board/routes.js';
+import calendarRoutes from './features/calendar/routes.js';
 import healthRoutes from './features/health/routes.js';
 import { navigationFor } from './features/home/navigation.js';
 import homeRoutes from './features/home/routes.js';
+import mailRoutes from './features/mail/routes.js';
 import { MAX_DOCUMENT_BYTES, uploadsFolder } from './features/nominations/documents.js';
-import nominationRoutes, { candidatesSection } from './features/nominations/routes.js';
+import nominationRoutes from './features/nominations/routes.js';
+import { candidatesSection } from './features/nominations/vacancy-candidates.js';
 import ownAccountRoutes from './features/own-account/routes.js';
 import settingsRoutes from './features/settings/routes.js';
 import { boardToday, getSettings } from './features/settings/settings.js';
@@ -29,6 +35,8 @@ import termRoutes from './features/terms/routes.js';
 import { isSittingMember } from './features/terms/term-active.js';
 import { keepVacanciesCurrent } from './features/vacancies/advance-vacancies.js';
 import vacancyRoutes from './features/vacancies/routes.js';
+import { combineSections } from './features/vacancies/vacancy-page.js';
+import { deliverMail } from './jobs/deliver-mail.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { loadServerSecret } from './lib/server-secret.js';
 import bodyParsers from './plugins/body-parsers.js';
@@ -105,6 +113,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     if (request.method !== 'GET' || request.url.startsWith('/static/') || request.url === '/healthz') return;
     try {
       keepVacanciesCurrent(db, clock());
+      keepBallotsCurrent(db, clock());
     } catch (error) {
       // A disk that cannot be written must not also stop the board being read.
       if (!isStorageFailure(error)) throw error;
@@ -116,14 +125,19 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(homeRoutes);
   await app.register(authRoutes);
   await app.register(ownAccountRoutes);
+  await app.register(calendarRoutes);
   await app.register(accountsRoutes);
   await app.register(boardRoutes);
   await app.register(termRoutes);
-  await app.register(vacancyRoutes, { candidates: candidatesSection(app) });
-  await app.register(nominationRoutes);
+  // The vacancy page gathers what later stages add to it: the candidates, then the ballots.
+  const vacancySections = combineSections(candidatesSection(db), ballotSection(db));
+  await app.register(vacancyRoutes, { candidates: vacancySections });
+  await app.register(nominationRoutes, { vacancySections });
+  await app.register(ballotRoutes, { vacancySections });
   await app.register(settingsRoutes);
   await app.register(auditRoutes);
   await app.register(alertRoutes);
+  await app.register(mailRoutes);
 
   if (options.scheduler) {
     const scheduler = startScheduler({ db, config, serverSecret: app.serverSecret }, { clock, log: app.log });

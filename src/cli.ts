@@ -8,6 +8,7 @@ import { isDatabaseEmpty, seedDemo } from './demo/seed-demo.js';
 import { createUser } from './features/accounts/create-user.js';
 import { verifyAuditChain } from './features/audit-log/audit-log.js';
 import { runTallyCommand } from './features/ballots/recount-command.js';
+import { deliverMail } from './jobs/deliver-mail.js';
 import { runAlertsNow } from './jobs/run-jobs.js';
 import { loadServerSecret } from './lib/server-secret.js';
 
@@ -152,9 +153,21 @@ async function main(argv: string[]) {
           );
         return 0;
       }
-      case 'outbox:deliver':
-        fail(`${command} is not available yet.`);
-        break;
+      case 'outbox:deliver': {
+        const context = { db, config, serverSecret: loadServerSecret(config.dataDir) };
+        const outcome = await deliverMail(context, new Date());
+        if (!outcome.ran) {
+          console.log(
+            `Another process (${outcome.heldBy}) is delivering the mail right now; nothing was sent twice.`,
+          );
+          return 0;
+        }
+        const { sent, retried, failed, cancelled, transport } = outcome.result;
+        console.log(
+          `Through ${transport}: ${sent} sent, ${retried} to retry later, ${failed} failed for good, ${cancelled} cancelled.`,
+        );
+        return failed > 0 ? 1 : 0;
+      }
       default:
         fail(`Unknown command '${command}'.\n\n${USAGE}`);
     }

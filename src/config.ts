@@ -12,6 +12,8 @@ export interface Config {
   /** Origins accepted besides publicOrigin (the 127.0.0.1 twin when listening on loopback). */
   acceptedOrigins: string[];
   smtpUrl: string | null;
+  /** The From of every e-mail, e.g. `Leadership Board <board@board.example.org>`. */
+  mailFrom: string;
   seedDemo: boolean;
   demoPassword: string;
   production: boolean;
@@ -42,6 +44,15 @@ const environmentSchema = z.object({
   SMTP_URL: z
     .string()
     .refine((value) => /^smtps?:\/\//.test(value), 'must start with smtp:// or smtps://')
+    .optional(),
+  // The relay must be allowed to send for this address's domain (SPF, DKIM, DMARC), which need not
+  // be the domain the app is served from. One address, with or without a display name.
+  MAIL_FROM: z
+    .string()
+    .regex(
+      /^(?:[^\r\n<>@",;]+ <[^\s<>@"]+@[^\s<>@"]+>|[^\s<>@"]+@[^\s<>@"]+)$/,
+      'must be one address, e.g. board@example.org or Leadership Board <board@example.org>',
+    )
     .optional(),
   SEED_DEMO: booleanText.optional(),
   DEMO_PASSWORD: z.string().min(12, 'must be at least 12 characters').default('mmc-demo-password'),
@@ -82,6 +93,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     publicOrigin,
     acceptedOrigins: [...new Set(acceptedOrigins)],
     smtpUrl: env.SMTP_URL ?? null,
+    mailFrom: env.MAIL_FROM ?? `Leadership Board <board@${new URL(publicOrigin).hostname}>`,
     // Demo accounts share a published password: never in production, whatever SEED_DEMO says.
     seedDemo: !production && env.SEED_DEMO !== false,
     demoPassword: env.DEMO_PASSWORD,

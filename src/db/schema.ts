@@ -428,13 +428,25 @@ export interface BallotResult {
   winner: string | null;
   tied: string[];
   rounds: Array<{ tally: Record<string, number>; eliminated: string[]; exhausted: number }>;
-  draws: Array<{ round: number; purpose: string; seed: string; tied: string[]; order: string[]; chosen: string }>;
+  draws: Array<{
+    round: number;
+    purpose: string;
+    seed: string;
+    tied: string[];
+    order: string[];
+    chosen: string;
+  }>;
   /** Binding ballots cast (abstentions included), and the voters they are counted against. */
   cast: number;
   eligible: number;
   quorumMet: boolean;
   /** Advisory partner ballots: the tally only when at least three were cast. */
-  advisory: { cast: number; disclosed: boolean; rounds?: BallotResult['rounds']; winner?: string | null } | null;
+  advisory: {
+    cast: number;
+    disclosed: boolean;
+    rounds?: BallotResult['rounds'];
+    winner?: string | null;
+  } | null;
 }
 
 /** A selection ballot for a vacancy (DESIGN.md, "Ballots"). Times are instants in UTC. */

@@ -46,6 +46,34 @@ export const ALERT_KIND_LABELS: Record<string, string> = {
   ballot_closed: 'Ballot closed',
 };
 
+export const BALLOT_STATUS_LABELS: Record<string, string> = {
+  draft: 'Not open yet',
+  open: 'Open',
+  closed: 'Closed',
+  certified: 'Certified',
+  cancelled: 'Cancelled',
+};
+
+export const BALLOT_METHOD_LABELS: Record<string, string> = {
+  ranked: 'Ranked choice (instant runoff)',
+  approval: 'Approval',
+  single: 'One choice (plurality)',
+  confirm: 'Yes or no on one candidate',
+};
+
+export const TIE_RULE_LABELS: Record<string, string> = {
+  runoff: 'A new ballot among the tied',
+  lot: 'Drawing lots',
+  chair: 'The chair’s casting vote',
+};
+
+export const OUTCOME_LABELS: Record<string, string> = {
+  winner: 'Winner',
+  tie: 'Tie',
+  no_quorum: 'No quorum',
+  rejected: 'Rejected',
+};
+
 /** What templates receive as `it.labels`. */
 export const LABELS = {
   vacancyStatus: VACANCY_STATUS_LABELS,
@@ -53,4 +81,8 @@ export const LABELS = {
   termEndReason: TERM_END_REASON_LABELS,
   vacancyReason: VACANCY_REASON_LABELS,
   alertKind: ALERT_KIND_LABELS,
+  ballotStatus: BALLOT_STATUS_LABELS,
+  ballotMethod: BALLOT_METHOD_LABELS,
+  tieRule: TIE_RULE_LABELS,
+  outcome: OUTCOME_LABELS,
 };

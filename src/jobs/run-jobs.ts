@@ -5,6 +5,8 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { raiseAlerts } from '../features/alerts/raise-alerts.js';
+import { advanceBallots } from '../features/ballots/advance-ballots.js';
+import { ballotAlerts } from '../features/ballots/ballot-alerts.js';
 import { advanceVacancies } from '../features/vacancies/advance-vacancies.js';
 import { type LeaseOutcome, withLease } from './lease.js';
 
@@ -20,18 +22,26 @@ export interface JobContext {
 export interface StateReport {
   vacanciesCreated: number[];
   vacanciesToScreening: number[];
+  ballotsOpened: number[];
+  ballotsClosed: number[];
 }
 
 export function advanceStates(context: JobContext, now: Date): Promise<LeaseOutcome<StateReport>> {
   return withLease(context.db, 'advance-states', { now, ttlMs: JOB_LEASE_MS }, () => {
     const vacancies = advanceVacancies(context.db, now);
-    return { vacanciesCreated: vacancies.created, vacanciesToScreening: vacancies.toScreening };
+    const ballots = advanceBallots(context.db, now);
+    return {
+      vacanciesCreated: vacancies.created,
+      vacanciesToScreening: vacancies.toScreening,
+      ballotsOpened: ballots.opened,
+      ballotsClosed: ballots.closed,
+    };
   });
 }
 
 export function runAlertJob(context: JobContext, now: Date) {
   return withLease(context.db, 'alerts', { now, ttlMs: JOB_LEASE_MS }, () =>
-    raiseAlerts(context.db, now, { origin: context.config.publicOrigin }),
+    raiseAlerts(context.db, now, { origin: context.config.publicOrigin, sources: [ballotAlerts] }),
   );
 }
 

@@ -28,6 +28,7 @@ const SERVER_VARIABLES = [
   'NODE_ENV',
   'TRUST_PROXY',
   'LOG_LEVEL',
+  'MAIL_FROM',
 ];
 
 export interface ServerProcess {

@@ -8,23 +8,15 @@ import { actorOf } from '../audit-log/actor.js';
 import { recordAudit } from '../audit-log/audit-log.js';
 import { permissions, type Viewer } from '../auth/permissions.js';
 import { queueMail } from '../mail/outbox.js';
-import { type AccountRequest, isRefusal, pendingRequest } from './pending-account-request.js';
-
-function declineText(request: AccountRequest): string {
-  return [
-    `Dear ${request.name},`,
-    `Thank you for your interest in the Leadership Board and for asking for a nominator account for ${request.cityName}.`,
-    'The council secretariat has reviewed your request and is not able to open an account for you at this time. Nominator accounts are kept for mayors and senior officials of cities that take part in the council’s work.',
-    'If you think we have misunderstood your request, or your circumstances change, you are welcome to write to the council secretariat or to send a new request.',
-    'With kind regards,\nThe council secretariat',
-  ].join('\n\n');
-}
+import { renderMail } from '../mail/templates.js';
+import { isRefusal, pendingRequest } from './pending-account-request.js';
 
 export function declineAccountRequest(
   db: Db,
   requestId: number,
   viewer: Viewer,
   now: Date,
+  origin: string,
 ): ActionResult<{ email: string; name: string }> {
   if (!permissions.manageAccounts(viewer))
     return refused(403, 'Only the secretariat decides account requests.');
@@ -35,15 +27,14 @@ export function declineAccountRequest(
       .set({ status: 'declined', decidedBy: viewer.id, decidedAt: now.toISOString() })
       .where(eq(accountRequests.id, requestId))
       .run();
-    queueMail(
-      tx,
-      {
-        to: request.email,
-        subject: 'Your request for a Leadership Board account',
-        text: declineText(request),
-      },
-      now,
-    );
+    const subject = 'Your request for a Leadership Board account';
+    const mail = renderMail('account-request-declined', {
+      subject,
+      name: request.name,
+      cityName: request.cityName,
+      origin,
+    });
+    queueMail(tx, { to: request.email, subject, kind: 'account-request:declined', ...mail }, now);
     recordAudit(tx, {
       actor: actorOf(viewer),
       action: 'account.request_decline',

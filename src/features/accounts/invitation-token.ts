@@ -1,22 +1,15 @@
-// Invitation links: a random token travels in the e-mail; the invitations table keeps only its
-// SHA-256. A link lives 7 days and works once. Until the outbox is delivered, the mail's body
-// (with the link) waits in the outbox table: the delivery job (alerts milestone) must blank
-// delivered bodies, so that a backup cannot activate anyone's account.
+// Invitation links: a token travels in the e-mail; the invitations table keeps only its SHA-256,
+// stored when the e-mail is delivered (invitation-link.ts mints it then). An invitation whose
+// e-mail has not gone out has no hash, and a missing hash matches no token. A link lives 7 days
+// from its delivery and works once.
 import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { encodeHexLowerCase } from '@oslojs/encoding';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { invitations, users } from '../../db/schema.js';
 
 export const INVITATION_VALID_DAYS = 7;
 export const INVITATION_VALID_MS = INVITATION_VALID_DAYS * 24 * 60 * 60 * 1000;
-
-/** 160 random bits, base32 (a-z, 2-7): well above the 128 bits a single-use secret needs. */
-export function generateInvitationToken(): string {
-  const bytes = new Uint8Array(20);
-  crypto.getRandomValues(bytes);
-  return encodeBase32LowerCaseNoPadding(bytes);
-}
 
 export function hashInvitationToken(token: string): string {
   return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));

@@ -1,17 +1,14 @@
-// Issues a fresh invitation link for an account that has no password yet: ends the account's
-// earlier open links, stores the new link's hash, and queues the e-mail that carries the link.
-// Runs inside the caller's transaction, so a refused action never leaves a link or a mail behind.
+// Issues an invitation for an account that has no password yet: ends the account's earlier open
+// invitations and queues the e-mail for the new one. The e-mail waits with a marker where the link
+// goes, because the link is minted only when the e-mail is delivered (invitation-link.ts): until
+// then no token exists anywhere (DESIGN.md, "Secrets never rest in plain text"). Runs inside the
+// caller's transaction, so a refused action never leaves an invitation or a mail behind.
 import type { Tx } from '../../db/client.js';
 import { invitations } from '../../db/schema.js';
 import { ROLE_LABELS, type Role } from '../../domain/reference.js';
-import { queueMail } from '../mail/outbox.js';
-import {
-  generateInvitationToken,
-  hashInvitationToken,
-  INVITATION_VALID_DAYS,
-  INVITATION_VALID_MS,
-  revokeOpenInvitations,
-} from './invitation-token.js';
+import { INVITATION_LINK_MARKER, INVITATION_VALID_UNTIL_MARKER, queueMail } from '../mail/outbox.js';
+import { renderMail } from '../mail/templates.js';
+import { INVITATION_VALID_DAYS, INVITATION_VALID_MS, revokeOpenInvitations } from './invitation-token.js';
 
 export interface Invitee {
   id: number;
@@ -30,36 +27,13 @@ export interface Inviter {
 
 export interface IssuedInvitation {
   invitationId: number;
+  /** For now the deadline for delivering the e-mail; delivery gives the link its 7 days from then. */
   expiresAt: string;
 }
 
 /** '2025-03-14T09:30:00.000Z' -> '2025-03-14 09:30 UTC', as people read it in an e-mail. */
 export function readableInstant(iso: string): string {
   return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-function invitationText(
-  invitee: Invitee,
-  inviter: Inviter,
-  link: string,
-  expiresAt: string,
-  answersRequest: boolean,
-): string {
-  const role = ROLE_LABELS[invitee.role].toLowerCase();
-  const as = invitee.representing ? `${role} for ${invitee.representing}` : role;
-  const who = `${inviter.displayName} (${inviter.email})`;
-  const opening = answersRequest
-    ? `Thank you for asking for an account. ${who} at the council secretariat has accepted your request: you are invited to the Leadership Board application as a ${as}.`
-    : `${who} at the council secretariat has invited you to the Leadership Board application as a ${as}.`;
-  return [
-    `Hello ${invitee.displayName},`,
-    opening,
-    'The Leadership Board is a board of mayors from diverse world regions and migration contexts that advises the council of cities on migration. When a seat on the board falls vacant, cities nominate their mayors; the board and its partner organisations then choose among them.',
-    `To accept the invitation, choose your password on this page:\n${link}`,
-    `The link is valid for ${INVITATION_VALID_DAYS} days, until ${readableInstant(expiresAt)}, and works only once. If it has expired, ask the secretariat for a new one. You will log in with this e-mail address, ${invitee.email}.`,
-    'If you did not expect this invitation, you can ignore this e-mail: nothing happens until the link is used.',
-    'The council secretariat',
-  ].join('\n\n');
 }
 
 export function issueInvitation(
@@ -72,30 +46,36 @@ export function issueInvitation(
     answersRequest?: boolean;
   },
 ): IssuedInvitation {
-  const { invitee, now } = input;
+  const { invitee, invitedBy, now } = input;
   revokeOpenInvitations(tx, invitee.id, now);
-  const token = generateInvitationToken();
+  // Until the e-mail is delivered this is the deadline for delivering it: an invitation that could
+  // not go out within a link's lifetime is not sent late. Delivery then sets the link's own expiry.
   const expiresAt = new Date(now.getTime() + INVITATION_VALID_MS).toISOString();
   const { id } = tx
     .insert(invitations)
     .values({
       userId: invitee.id,
-      tokenHash: hashInvitationToken(token),
+      tokenHash: null,
       expiresAt,
-      createdBy: input.invitedBy.id,
+      createdBy: invitedBy.id,
       createdAt: now.toISOString(),
     })
     .returning({ id: invitations.id })
     .get();
-  const link = `${input.publicOrigin}/invitations/${token}`;
-  queueMail(
-    tx,
-    {
-      to: invitee.email,
-      subject: 'Your invitation to the Leadership Board',
-      text: invitationText(invitee, input.invitedBy, link, expiresAt, input.answersRequest ?? false),
-    },
-    now,
-  );
+  const role = ROLE_LABELS[invitee.role].toLowerCase();
+  const subject = 'Your invitation to the Leadership Board';
+  const mail = renderMail('invitation', {
+    subject,
+    name: invitee.displayName,
+    email: invitee.email,
+    as: invitee.representing ? `${role} for ${invitee.representing}` : role,
+    inviter: `${invitedBy.displayName} (${invitedBy.email})`,
+    answersRequest: input.answersRequest ?? false,
+    link: INVITATION_LINK_MARKER,
+    validUntil: INVITATION_VALID_UNTIL_MARKER,
+    validDays: INVITATION_VALID_DAYS,
+    origin: input.publicOrigin,
+  });
+  queueMail(tx, { to: invitee.email, subject, kind: 'invitation', invitationId: id, ...mail }, now);
   return { invitationId: id, expiresAt };
 }

@@ -12,6 +12,7 @@ import { parseForm } from '../../lib/forms.js';
 import type { Actor } from '../audit-log/audit-log.js';
 import { recordAudit } from '../audit-log/audit-log.js';
 import { queueMail } from '../mail/outbox.js';
+import { renderMail } from '../mail/templates.js';
 import { type AccountRequestInput, accountRequestForm } from './account-forms.js';
 import { accountExists } from './invite-nominator.js';
 
@@ -37,20 +38,6 @@ function throttleWait(db: Db | Tx, clientAddress: string, now: Date): number {
     .get();
   const freesAt = new Date(oldest?.createdAt ?? now.toISOString()).getTime() + REQUEST_WINDOW_MS;
   return Math.max(1, Math.ceil((freesAt - now.getTime()) / 1000));
-}
-
-function secretariatNotice(request: AccountRequestInput, publicOrigin: string): string {
-  const country = countryByCode(request.country)?.name ?? request.country;
-  return [
-    'A request for a nominator account is waiting for the secretariat’s decision:',
-    [
-      `Name: ${request.name}`,
-      `E-mail: ${request.email}`,
-      `City: ${request.cityName}, ${country}`,
-      `Role at the city: ${request.roleAtCity}`,
-    ].join('\n'),
-    `Accept or decline it on the accounts page:\n${publicOrigin}/accounts`,
-  ].join('\n\n');
 }
 
 function throttledRefusal(retryAfterSeconds: number) {
@@ -117,16 +104,18 @@ export function requestAccount(
       .from(users)
       .where(and(eq(users.role, 'secretariat'), eq(users.disabled, false)))
       .all();
+    const subject = `Account request from ${request.name} (${request.cityName})`;
+    const notice = renderMail('account-request-received', {
+      subject,
+      name: request.name,
+      email: request.email,
+      cityName: request.cityName,
+      country: countryByCode(request.country)?.name ?? request.country,
+      roleAtCity: request.roleAtCity,
+      origin: options.publicOrigin,
+    });
     for (const recipient of secretariat) {
-      queueMail(
-        tx,
-        {
-          to: recipient.email,
-          subject: `Account request from ${request.name} (${request.cityName})`,
-          text: secretariatNotice(request, options.publicOrigin),
-        },
-        now,
-      );
+      queueMail(tx, { to: recipient.email, subject, kind: 'account-request:received', ...notice }, now);
     }
     return ok(request);
   });

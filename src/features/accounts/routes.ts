@@ -63,7 +63,7 @@ export default async function accountsRoutes(app: FastifyInstance) {
         ok: (sent) =>
           reply
             .flash(
-              `A new invitation is on its way to ${sent.email}; earlier links no longer work. It is valid until ${readableInstant(sent.expiresAt)}.`,
+              `A new invitation is on its way to ${sent.email}; earlier links no longer work. Its link is valid for ${INVITATION_VALID_DAYS} days from when the e-mail is sent.`,
             )
             .seeOther('/accounts'),
       }),
@@ -85,12 +85,16 @@ export default async function accountsRoutes(app: FastifyInstance) {
 
   app.post<IdParams>('/accounts/requests/:id/decline', manageAccounts, async (request, reply) =>
     withPathId(reply, request.params.id, 'account request', (requestId) =>
-      answer(reply, declineAccountRequest(app.db, requestId, request.viewer!, app.clock()), {
-        ok: (declined) =>
-          reply
-            .flash(`Request declined: ${declined.name} is told so by e-mail at ${declined.email}.`, 'info')
-            .seeOther('/accounts'),
-      }),
+      answer(
+        reply,
+        declineAccountRequest(app.db, requestId, request.viewer!, app.clock(), app.config.publicOrigin),
+        {
+          ok: (declined) =>
+            reply
+              .flash(`Request declined: ${declined.name} is told so by e-mail at ${declined.email}.`, 'info')
+              .seeOther('/accounts'),
+        },
+      ),
     ),
   );
 

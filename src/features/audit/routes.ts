@@ -54,6 +54,24 @@ function auditFilter(raw: Record<string, unknown>): { where: SQL | undefined; fi
   return { where: conditions.length ? and(...conditions) : undefined, filters };
 }
 
+/**
+ * An entry's details as a reader takes them in: one "key: value" line each, nested values as
+ * compact JSON. The stored JSON is what the hash covers, and the CSV export gives it as it is.
+ */
+export function readableDetails(json: string): Array<[string, string]> {
+  let details: unknown;
+  try {
+    details = JSON.parse(json);
+  } catch {
+    return [['details', json]];
+  }
+  if (!details || typeof details !== 'object' || Array.isArray(details)) return [['details', json]];
+  return Object.entries(details as Record<string, unknown>).map(([key, value]) => [
+    key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase(),
+    value === null ? '—' : typeof value === 'object' ? JSON.stringify(value) : String(value),
+  ]);
+}
+
 export default async function auditRoutes(app: FastifyInstance) {
   const viewAudit = { preHandler: app.requirePermission('viewAudit') };
 
@@ -84,6 +102,7 @@ export default async function auditRoutes(app: FastifyInstance) {
       new URLSearchParams({ ...(filters as Record<string, string>), ...extra }).toString();
     return reply.page('audit/page', {
       title: 'Audit log',
+      readable: readableDetails,
       entries: entries.slice(0, PAGE_SIZE),
       hasMore: entries.length > PAGE_SIZE,
       page,

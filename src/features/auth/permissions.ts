@@ -27,9 +27,15 @@ export const permissions = {
   manageSettings: isSecretariat,
   viewAudit: isSecretariat,
   manageAccounts: isSecretariat,
+  /** Outgoing e-mail: what is waiting or failed, and sending a failed message again. */
+  manageOutbox: isSecretariat,
   submitNominations: (viewer: Viewer) => viewer.role === 'nominator',
   reviewNominations: isSecretariat,
   viewNominations: (viewer: Viewer) => viewer.role !== 'board_member' || viewer.sittingMember,
+  /** The secretariat runs ballots: creates, closes, settles ties, certifies. */
+  manageBallots: isSecretariat,
+  /** Who takes part in selection ballots: sitting members and partner organisations. */
+  takePartInBallots: (viewer: Viewer) => isSittingBoardMember(viewer) || viewer.role === 'partner',
   /** The secretariat watches every alert; everyone else sees their own. */
   viewAllAlerts: isSecretariat,
   /** Board members and partners see shortlisted candidates; they vote on them later. */
@@ -70,4 +76,15 @@ export function canSeeNomination(viewer: Viewer, nomination: NominationVisibilit
   if (nomination.submittedAt === null) return false;
   if (permissions.reviewNominations(viewer)) return true;
   return permissions.viewShortlist(viewer) && SHORTLIST_STATUSES.includes(nomination.status);
+}
+
+/**
+ * A ballot is seen by the secretariat and by its voters: once open, the voter roll says who they
+ * are (a member whose term has since ended included); before that, those who would be on it.
+ */
+export function canSeeBallot(viewer: Viewer, ballot: { status: string }, onRoll: boolean): boolean {
+  if (permissions.manageBallots(viewer)) return true;
+  if (ballot.status === 'draft') return permissions.takePartInBallots(viewer);
+  if (ballot.status === 'cancelled') return false;
+  return onRoll;
 }

@@ -3,6 +3,14 @@
 import type { Db, Tx } from '../../db/client.js';
 import { outbox } from '../../db/schema.js';
 
+/**
+ * Where an invitation's link goes in its message. The link does not exist while the message waits:
+ * delivery mints it and puts it in the copy it sends, never in the stored row (DESIGN.md, "Secrets
+ * never rest in plain text"). The same for the link's expiry, which runs from the delivery.
+ */
+export const INVITATION_LINK_MARKER = '[[invitation-link]]';
+export const INVITATION_VALID_UNTIL_MARKER = '[[invitation-valid-until]]';
+
 export interface MailMessage {
   to: string;
   subject: string;
@@ -11,11 +19,11 @@ export interface MailMessage {
   html?: string;
   /** What the message is, for the secretariat's list of mail (alert, invitation, notice…). */
   kind?: string;
-  /** An invitation's message: its link is minted when the message is delivered. */
+  /** An invitation's message: its link (INVITATION_LINK_MARKER in the body) is minted at delivery. */
   invitationId?: number;
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 

@@ -7,6 +7,8 @@ import { cities, vacancies } from '../../db/schema.js';
 import type { IsoDate } from '../../domain/dates.js';
 import { type Refused, refused } from '../../lib/action-result.js';
 import { canSeeNomination, type Viewer } from '../auth/permissions.js';
+import type { MailMessage } from '../mail/outbox.js';
+import { renderMail } from '../mail/templates.js';
 import type { NominationInput } from './nomination-form.js';
 import { draftOf, liveNominationOfCity } from './queries.js';
 
@@ -120,16 +122,22 @@ export function nominationColumns(input: NominationInput, key: string) {
   };
 }
 
+/** The nominator's receipt for a submitted nomination, with the link to follow it. */
 export function submissionMail(
   viewer: Viewer,
   nominee: string,
   city: string,
   nominationId: number,
   origin: string,
-) {
-  return {
-    to: viewer.email,
-    subject: `Nomination received: ${nominee} (${city})`,
-    text: `Dear ${viewer.displayName},\n\nYour nomination of ${nominee} (${city}) for the Leadership Board has been submitted (nomination ${nominationId}). The secretariat will screen it; you will hear from us when its status changes.\n\nFollow it at ${origin}/nominations/${nominationId}\n\nThe council secretariat`,
-  };
+): MailMessage {
+  const subject = `Nomination received: ${nominee} (${city})`;
+  const parts = renderMail('nomination-submitted', {
+    subject,
+    name: viewer.displayName,
+    nominee,
+    city,
+    nominationId,
+    origin,
+  });
+  return { to: viewer.email, subject, kind: 'nomination:submitted', ...parts };
 }

@@ -18,6 +18,7 @@ import { actorOf } from '../audit-log/actor.js';
 import { recordAudit } from '../audit-log/audit-log.js';
 import { permissions, type Viewer } from '../auth/permissions.js';
 import { queueMail } from '../mail/outbox.js';
+import { renderMail } from '../mail/templates.js';
 import { vacancyRecord } from './nomination-checks.js';
 import { recordStatusChange } from './queries.js';
 
@@ -98,15 +99,18 @@ export function reviewNomination(
     });
     const nominator = tx.select().from(users).where(eq(users.id, nomination.nominatedBy)).get();
     if (nominator) {
-      queueMail(
-        tx,
-        {
-          to: nominator.email,
-          subject: `Nomination ${nominationId}: ${nomination.nomineeName} was ${DECISION_WORDS[status]}`,
-          text: `Dear ${nominator.displayName},\n\nYour nomination of ${nomination.nomineeName} (${nomination.cityName}) was ${DECISION_WORDS[status]}.${note ? `\n\nThe secretariat's note: ${note}` : ''}\n\nSee it at ${origin}/nominations/${nominationId}\n\nThe council secretariat`,
-        },
-        now,
-      );
+      const subject = `Nomination ${nominationId}: ${nomination.nomineeName} was ${DECISION_WORDS[status]}`;
+      const mail = renderMail('nomination-reviewed', {
+        subject,
+        name: nominator.displayName,
+        nominee: nomination.nomineeName,
+        city: nomination.cityName,
+        decision: DECISION_WORDS[status],
+        note,
+        nominationId,
+        origin,
+      });
+      queueMail(tx, { to: nominator.email, subject, kind: 'nomination:reviewed', ...mail }, now);
     }
     return ok({ status, vacancyId: nomination.vacancyId });
   });

@@ -1,7 +1,6 @@
 // Nominations: the nominator's form (drafts, submission, withdrawal), each nomination's page, the
 // list, the secretariat's review (in place with htmx, or a whole page without JavaScript), the
-// supporting document, and the review queue's CSV export. Also the candidates section of the
-// vacancy page, handed to the vacancies feature.
+// supporting document, and the review queue's CSV export.
 import fs from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { COUNTRIES, regionOf } from '../../domain/countries.js';
@@ -29,29 +28,20 @@ import {
   nominatorOf,
 } from './queries.js';
 import { reviewNomination } from './review-nomination.js';
-import { QUEUE_SORTS, reviewQueue, reviewRow } from './review-queue.js';
+import { reviewQueue, reviewRow } from './review-queue.js';
 import { submitNomination } from './submit-nomination.js';
 import { updateNomination } from './update-nomination.js';
 import { withdrawNomination } from './withdraw-nomination.js';
 
 type IdParams = { Params: { id: string } };
 
-/** The vacancy page's candidates: the review queue for the secretariat, the shortlist for the board. */
-export function candidatesSection(app: FastifyInstance): CandidatesSection {
-  return (viewer, vacancy, query, today) => {
-    const seesCandidates = permissions.reviewNominations(viewer) || permissions.viewShortlist(viewer);
-    return {
-      queue: seesCandidates ? reviewQueue(app.db, viewer, vacancy, query, today, getSettings(app.db)) : null,
-      regions: REGIONS,
-      contexts: MIGRATION_CONTEXTS,
-      sorts: QUEUE_SORTS,
-      review: null,
-    };
-  };
+export interface NominationRoutesOptions {
+  /** The vacancy page's sections, for showing it again with a refused decision in place. */
+  vacancySections: CandidatesSection;
 }
 
-export default async function nominationRoutes(app: FastifyInstance) {
-  const candidates = candidatesSection(app);
+export default async function nominationRoutes(app: FastifyInstance, options: NominationRoutesOptions) {
+  const candidates = options.vacancySections;
   const context = () => ({ now: app.clock(), dataDir: app.config.dataDir, origin: app.config.publicOrigin });
 
   /** A nominator nominates for their own city: the form starts with it filled in. */

@@ -1,13 +1,16 @@
-// The logged-in user's own account: details, password, and (later) the calendar feed.
+// The logged-in user's own account: details, password, and the address of their calendar feed.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { deriveKey } from '../../lib/server-secret.js';
 import { answer } from '../../plugins/answer.js';
 import { deviceCookieName } from '../auth/device-cookie.js';
+import { feedContents } from '../calendar/calendar-feed.js';
+import { calendarFeedKey, feedUrlOf } from '../calendar/feed-token.js';
 import { cityById } from '../cities/queries.js';
 import { changePassword } from './change-password.js';
 
 export default async function ownAccountRoutes(app: FastifyInstance) {
   const deviceKey = deriveKey(app.serverSecret, 'device-cookie');
+  const calendarKey = calendarFeedKey(app.serverSecret);
 
   function accountPage(
     request: FastifyRequest,
@@ -15,9 +18,14 @@ export default async function ownAccountRoutes(app: FastifyInstance) {
     errors: Record<string, string> = {},
     status = 200,
   ) {
+    const viewer = request.viewer!;
+    const calendar = {
+      url: feedUrlOf(app.db, calendarKey, app.config.publicOrigin, viewer.id),
+      contents: feedContents(viewer),
+    };
     return reply.page(
       'own-account/account',
-      { title: 'Your account', city: cityById(app.db, request.viewer!.cityId), errors },
+      { title: 'Your account', city: cityById(app.db, viewer.cityId), calendar, errors },
       status,
     );
   }

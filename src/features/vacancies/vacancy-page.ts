@@ -16,6 +16,12 @@ export type CandidatesSection = (
   today: IsoDate,
 ) => Record<string, unknown>;
 
+/** Several sections as one: each adds its part of the page (candidates, ballots). */
+export function combineSections(...sections: CandidatesSection[]): CandidatesSection {
+  return (viewer, vacancy, query, today) =>
+    Object.assign({}, ...sections.map((section) => section(viewer, vacancy, query, today)));
+}
+
 export interface VacancyPageForm {
   /** The "open nominations" form, shown again with its messages. */
   values?: FormValues;

@@ -3,7 +3,7 @@ import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, invitations, users } from '../../../src/db/schema.js';
 import { client, cookieValue, logInAs, makeTestApp, type TestApp } from '../../helpers/app.js';
-import { mailedInvitationToken, nominator } from './mail.js';
+import { deliveredInvitationToken, nominator } from './mail.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -20,7 +20,7 @@ async function invite(email: string): Promise<string> {
     nominator({ email, name: `Person ${email}` }),
   );
   expect(response.status).toBe(303);
-  return mailedInvitationToken(t, email);
+  return deliveredInvitationToken(t, email);
 }
 
 const userByEmail = (email: string) => t.db.select().from(users).where(eq(users.email, email)).get()!;

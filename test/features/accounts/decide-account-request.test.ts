@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountRequests, auditLog, users } from '../../../src/db/schema.js';
 import { todayIso } from '../../../src/domain/dates.js';
 import { client, logInAs, makeTestApp, type TestApp } from '../../helpers/app.js';
-import { mailedInvitationToken, mailsTo } from './mail.js';
+import { deliveredInvitationToken, mailsTo } from './mail.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -51,7 +51,7 @@ describe('the secretariat deciding account requests', () => {
     expect(user).toMatchObject({ role: 'nominator', passwordHash: null });
     const [mail] = mailsTo(t, 'accept@kigali.example');
     expect(mail!.textBody).toContain('accepted');
-    const token = mailedInvitationToken(t, 'accept@kigali.example');
+    const token = await deliveredInvitationToken(t, 'accept@kigali.example');
     expect((await supertest(t.app.server).get(`/invitations/${token}`)).status).toBe(200);
     const audit = t.db.select().from(auditLog).where(eq(auditLog.action, 'account.request_accept')).all();
     expect(audit.map((entry) => entry.subjectId)).toContain(String(id));

@@ -2,8 +2,9 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountRequests, auditLog, cities, invitations, outbox, users } from '../../../src/db/schema.js';
 import { hashInvitationToken } from '../../../src/features/accounts/invitation-token.js';
+import { INVITATION_LINK_MARKER } from '../../../src/features/mail/outbox.js';
 import { logInAs, makeTestApp, type TestApp } from '../../helpers/app.js';
-import { mailedInvitationToken, mailsTo, nominator } from './mail.js';
+import { deliveredInvitationToken, mailsTo, nominator } from './mail.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -32,8 +33,12 @@ describe('inviting a nominator', () => {
     expect(days).toBe(7);
     expect(invitation.usedAt).toBeNull();
 
+    // The link is minted when the mail is delivered: until then the invitation has no token at all.
+    expect(invitation.tokenHash).toBeNull();
     const [mail] = mailsTo(t, user.email);
-    expect(mail!.textBody).toContain(`${t.config.publicOrigin}/invitations/`);
+    expect(mail).toMatchObject({ kind: 'invitation', invitationId: invitation.id, status: 'pending' });
+    expect(mail!.textBody).toContain(INVITATION_LINK_MARKER);
+    expect(mail!.textBody).not.toContain('/invitations/');
     expect(mail!.textBody).toContain('Council Secretariat');
     expect(mail!.textBody).toMatch(/valid for 7 days/);
     expect(mail!.textBody).toMatch(/only once/);
@@ -46,17 +51,18 @@ describe('inviting a nominator', () => {
     expect(page.text).toContain('Invitation sent to claudia.lopez@bogota.example');
   });
 
-  it('stores only the SHA-256 of the token: the token in the mail appears nowhere in the database', async () => {
-    const token = mailedInvitationToken(t, 'claudia.lopez@bogota.example');
+  it('stores only the SHA-256 of the token, once the mail is delivered: the token appears nowhere in the database, outbox included', async () => {
+    const token = await deliveredInvitationToken(t, 'claudia.lopez@bogota.example');
     expect(token.length).toBeGreaterThanOrEqual(26); // 130+ bits in base32
     const stored = t.db.select().from(invitations).all();
     expect(stored.map((row) => row.tokenHash)).toContain(hashInvitationToken(token));
-    const everythingButTheOutbox = JSON.stringify([
+    const everything = JSON.stringify([
       stored,
       t.db.select().from(users).all(),
       t.db.select().from(auditLog).all(),
+      t.db.select().from(outbox).all(),
     ]);
-    expect(everythingButTheOutbox).not.toContain(token);
+    expect(everything).not.toContain(token);
   });
 
   it('shows the invited person on /accounts as invited, with a way to re-send the link', async () => {

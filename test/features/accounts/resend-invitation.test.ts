@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, invitations, users } from '../../../src/db/schema.js';
 import { demoEmail } from '../../../src/demo/seed-demo.js';
 import { client, logInAs, makeTestApp, type TestApp } from '../../helpers/app.js';
-import { mailedInvitationToken, mailsTo, nominator } from './mail.js';
+import { deliveredInvitationToken, mailsTo, nominator } from './mail.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -19,7 +19,7 @@ describe('re-sending an invitation', () => {
   it('mails a new link that works after the first one expired, and audits it', async () => {
     const secretariat = await logInAs(t, 'secretariat');
     await secretariat.post('/accounts/invitations', nominator({ email: EMAIL }));
-    const firstToken = mailedInvitationToken(t, EMAIL);
+    const firstToken = await deliveredInvitationToken(t, EMAIL);
     t.clock.advance(8 * 24 * 60 * 60 * 1000);
     expect((await supertest(t.app.server).get(`/invitations/${firstToken}`)).status).toBe(404);
 
@@ -29,7 +29,7 @@ describe('re-sending an invitation', () => {
     expect(response.status).toBe(303);
     expect(response.headers.location).toBe('/accounts');
     expect(mailsTo(t, EMAIL)).toHaveLength(2);
-    const secondToken = mailedInvitationToken(t, EMAIL);
+    const secondToken = await deliveredInvitationToken(t, EMAIL);
     expect(secondToken).not.toBe(firstToken);
     expect((await supertest(t.app.server).get(`/invitations/${secondToken}`)).status).toBe(200);
     const audit = t.db.select().from(auditLog).where(eq(auditLog.action, 'account.reinvite')).all();
@@ -37,11 +37,11 @@ describe('re-sending an invitation', () => {
   });
 
   it('makes every earlier unused link stop working', async () => {
-    const earlierToken = mailedInvitationToken(t, EMAIL);
+    const earlierToken = await deliveredInvitationToken(t, EMAIL);
     const response = await (await logInAs(t, 'secretariat')).post(`/accounts/${userId()}/reinvite`);
     expect(response.status).toBe(303);
     expect((await supertest(t.app.server).get(`/invitations/${earlierToken}`)).status).toBe(404);
-    const latestToken = mailedInvitationToken(t, EMAIL);
+    const latestToken = await deliveredInvitationToken(t, EMAIL);
     const open = t.db
       .select()
       .from(invitations)

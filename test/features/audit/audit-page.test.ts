@@ -57,7 +57,9 @@ describe('the audit log page', () => {
 
 /** The entry ids listed on an audit page, in page order. */
 function listedEntryIds(html: string): number[] {
-  return [...html.matchAll(/<tr>\s*<td>(\d+)<\/td>/g)].map((match) => Number(match[1]));
+  return [...html.matchAll(/<tr>\s*<th scope="row" data-label="Entry">(\d+)<\/th>/g)].map((match) =>
+    Number(match[1]),
+  );
 }
 
 /** The page links of an audit page, by their text ("Newer entries", "Older entries"). */

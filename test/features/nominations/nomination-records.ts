@@ -248,7 +248,9 @@ export function screeningRow(html: string, nominationId: number): string | undef
 
 /** The nomination ids linked from a /nominations list. */
 export function listedNominationIds(html: string): number[] {
-  return [...html.matchAll(/<td><a href="\/nominations\/(\d+)">/g)].map((match) => Number(match[1])).sort();
+  return [...html.matchAll(/data-label="Nominee">(?:<span>)?<a href="\/nominations\/(\d+)">/g)]
+    .map((match) => Number(match[1]))
+    .sort();
 }
 
 /** A small RFC 4180 reader: enough to read back the CSV export. */

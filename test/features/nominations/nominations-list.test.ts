@@ -10,7 +10,9 @@ const DRAFTS_OF_OTHERS = 2;
 
 /** The nominations linked from a /nominations page, in page order. */
 function listedInOrder(html: string): number[] {
-  return [...html.matchAll(/<td><a href="\/nominations\/(\d+)">/g)].map((match) => Number(match[1]));
+  return [...html.matchAll(/data-label="Nominee">(?:<span>)?<a href="\/nominations\/(\d+)">/g)].map((match) =>
+    Number(match[1]),
+  );
 }
 
 /** The page links of the list, by their rel (prev, next). */

@@ -124,7 +124,7 @@ export function seatRow(html: string, seatNumber: number) {
   ].map((match) => textOf(match[1]!));
   const row = between(table, '<tbody>', '</tbody>')
     .split('<tr>')
-    .find((chunk) => chunk.includes(`<th scope="row">${seatNumber}</th>`));
+    .find((chunk) => new RegExp(`<th scope="row"[^>]*>${seatNumber}</th>`).test(chunk));
   if (!row) return undefined;
   const cells = [...row.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((match) => textOf(match[1]!));
   return {

@@ -1,0 +1,135 @@
+// Reads of ballots: the ballot with its vacancy and candidates, the viewer's line on the roll,
+// the turnout, and the votes as counted.
+import { and, asc, count, desc, eq, ne } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.js';
+import {
+  ballotCandidates,
+  ballots,
+  nominations,
+  seats,
+  users,
+  vacancies,
+  voterRoll,
+  votes,
+} from '../../db/schema.js';
+import { permissions, type Viewer } from '../auth/permissions.js';
+
+export type BallotRecord = typeof ballots.$inferSelect;
+export type RollEntry = typeof voterRoll.$inferSelect;
+
+export function ballotById(db: Db | Tx, id: number): BallotRecord | undefined {
+  return db.select().from(ballots).where(eq(ballots.id, id)).get();
+}
+
+/** The ballot's candidates (their nominations), in the order they were listed. */
+export function candidatesOf(db: Db | Tx, ballotId: number) {
+  return db
+    .select({ nomination: nominations })
+    .from(ballotCandidates)
+    .innerJoin(nominations, eq(nominations.id, ballotCandidates.nominationId))
+    .where(eq(ballotCandidates.ballotId, ballotId))
+    .orderBy(asc(ballotCandidates.position))
+    .all()
+    .map((row) => row.nomination);
+}
+
+export function vacancyOfBallot(db: Db | Tx, ballot: BallotRecord) {
+  return db
+    .select({ vacancy: vacancies, seatNumber: seats.number })
+    .from(vacancies)
+    .innerJoin(seats, eq(seats.id, vacancies.seatId))
+    .where(eq(vacancies.id, ballot.vacancyId))
+    .get()!;
+}
+
+export function rollEntry(db: Db | Tx, ballotId: number, userId: number): RollEntry | undefined {
+  return db
+    .select()
+    .from(voterRoll)
+    .where(and(eq(voterRoll.ballotId, ballotId), eq(voterRoll.userId, userId)))
+    .get();
+}
+
+export interface Turnout {
+  /** Everyone on the roll who has not recused themselves. */
+  entitled: number;
+  voted: number;
+  /** Binding, non-recused voters: the quorum's denominator. */
+  binding: number;
+  bindingVoted: number;
+  recused: number;
+}
+
+export function turnoutOf(db: Db | Tx, ballotId: number): Turnout {
+  const rows = db
+    .select({
+      binding: voterRoll.binding,
+      voted: voterRoll.voted,
+      recused: voterRoll.recusal,
+      n: count(),
+    })
+    .from(voterRoll)
+    .where(eq(voterRoll.ballotId, ballotId))
+    .groupBy(voterRoll.binding, voterRoll.voted, voterRoll.recusal)
+    .all();
+  const turnout: Turnout = { entitled: 0, voted: 0, binding: 0, bindingVoted: 0, recused: 0 };
+  for (const row of rows) {
+    if (row.recused) {
+      turnout.recused += row.n;
+      continue;
+    }
+    turnout.entitled += row.n;
+    if (row.voted) turnout.voted += row.n;
+    if (row.binding) {
+      turnout.binding += row.n;
+      if (row.voted) turnout.bindingVoted += row.n;
+    }
+  }
+  return turnout;
+}
+
+/** The votes of a closed ballot, in receipt order (which says nothing about when they were cast). */
+export function votesOf(db: Db | Tx, ballotId: number) {
+  return db.select().from(votes).where(eq(votes.ballotId, ballotId)).orderBy(asc(votes.receipt)).all();
+}
+
+/** A vacancy's ballots, newest first. */
+export function ballotsForVacancy(db: Db | Tx, vacancyId: number) {
+  return db.select().from(ballots).where(eq(ballots.vacancyId, vacancyId)).orderBy(desc(ballots.id)).all();
+}
+
+/**
+ * The ballots a person may vote in, for their calendar: those whose roll holds them, and those
+ * not yet open when they would be on it; the secretariat's, every ballot. Cancelled ones never.
+ */
+export function ballotsOpenTo(db: Db | Tx, viewer: Viewer) {
+  const rows = db
+    .select({ ballot: ballots, seatNumber: seats.number, onRoll: voterRoll.userId })
+    .from(ballots)
+    .innerJoin(vacancies, eq(vacancies.id, ballots.vacancyId))
+    .innerJoin(seats, eq(seats.id, vacancies.seatId))
+    .leftJoin(voterRoll, and(eq(voterRoll.ballotId, ballots.id), eq(voterRoll.userId, viewer.id)))
+    .where(ne(ballots.status, 'cancelled'))
+    .orderBy(asc(ballots.opensAt))
+    .all();
+  return rows.filter(
+    (row) =>
+      permissions.manageBallots(viewer) ||
+      row.onRoll !== null ||
+      (row.ballot.status === 'draft' && permissions.takePartInBallots(viewer)),
+  );
+}
+
+/** The display names of a named ballot's voters, by user id; empty for a secret ballot. */
+export function voterNames(db: Db | Tx, ballot: BallotRecord): Record<number, string> {
+  if (ballot.secret) return {};
+  return Object.fromEntries(
+    db
+      .select({ id: users.id, displayName: users.displayName })
+      .from(votes)
+      .innerJoin(users, eq(users.id, votes.voterId))
+      .where(eq(votes.ballotId, ballot.id))
+      .all()
+      .map((row) => [row.id, row.displayName]),
+  );
+}
