@@ -107,10 +107,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(errorPages);
   await app.register(staticFiles);
 
-  // A page is never behind the clock, even when the scheduler is: a read first advances whatever
-  // has fallen due (DESIGN.md, "Jobs"). Checking costs one indexed query when nothing is due.
+  // A page or an action is never behind the clock, even when the scheduler is: every request
+  // first advances whatever has fallen due (DESIGN.md, "Jobs"), so that no one closes "early" a
+  // ballot already past its time or withdraws from a vacancy already screening. Checking costs one
+  // indexed query when nothing is due.
   app.addHook('preHandler', async (request) => {
-    if (request.method !== 'GET' || request.url.startsWith('/static/') || request.url === '/healthz') return;
+    if (request.url.startsWith('/static/') || request.url === '/healthz') return;
     try {
       keepVacanciesCurrent(db, clock());
       keepBallotsCurrent(db, clock());

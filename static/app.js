@@ -36,3 +36,19 @@ document.addEventListener('htmx:sendError', () => {
 document.addEventListener('htmx:beforeRequest', () => {
   document.getElementById('htmx-messages')?.replaceChildren();
 });
+
+// A confirmation step: without JavaScript the link opens a confirmation page; with it, the same
+// question in a dialog on this page.
+document.addEventListener('click', (event) => {
+  const opener = event.target instanceof Element ? event.target.closest('[data-confirm-dialog]') : null;
+  if (opener) {
+    const dialog = document.getElementById(opener.getAttribute('data-confirm-dialog'));
+    if (dialog && typeof dialog.showModal === 'function') {
+      event.preventDefault();
+      dialog.showModal();
+    }
+    return;
+  }
+  const closer = event.target instanceof Element ? event.target.closest('[data-close-dialog]') : null;
+  closer?.closest('dialog')?.close();
+});

@@ -8,7 +8,7 @@ import { type ActionResult, ok, refused } from '../../lib/action-result.js';
 import { actorOf } from '../audit-log/actor.js';
 import { recordAudit } from '../audit-log/audit-log.js';
 import { permissions, type Viewer } from '../auth/permissions.js';
-import { accountExists, createInvitedNominator } from './invite-nominator.js';
+import { accountExists, createInvitedAccount } from './invite-nominator.js';
 import { isRefusal, pendingRequest } from './pending-account-request.js';
 
 export function acceptAccountRequest(
@@ -33,9 +33,15 @@ export function acceptAccountRequest(
       .set({ status: 'accepted', decidedBy: viewer.id, decidedAt: now.toISOString() })
       .where(eq(accountRequests.id, requestId))
       .run();
-    const invited = createInvitedNominator(
+    const invited = createInvitedAccount(
       tx,
-      { name: request.name, email: request.email, cityName: request.cityName, country: request.country },
+      {
+        name: request.name,
+        email: request.email,
+        cityName: request.cityName,
+        country: request.country,
+        role: 'nominator',
+      },
       viewer,
       { ...options, answersRequest: true },
     );

@@ -21,10 +21,13 @@ export function accountExists(tx: Tx | Db, email: string): boolean {
   return Boolean(tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get());
 }
 
-/** The shared step of an invitation and an accepted request: the account, its city, its link. */
-export function createInvitedNominator(
+/**
+ * The shared step of an invitation, an accepted request and a certified winner: the account (a
+ * nominator's, or a board member's for a mayor just elected), its city, its link.
+ */
+export function createInvitedAccount(
   tx: Tx,
-  person: InviteNominatorInput,
+  person: InviteNominatorInput & { role: 'nominator' | 'board_member' },
   invitedBy: Viewer,
   options: { publicOrigin: string; now: Date; answersRequest?: boolean },
 ): IssuedInvitation & { userId: number } {
@@ -34,7 +37,7 @@ export function createInvitedNominator(
     .values({
       email: person.email,
       displayName: person.name,
-      role: 'nominator',
+      role: person.role,
       cityId,
       passwordHash: null,
       createdAt: options.now.toISOString(),
@@ -46,7 +49,7 @@ export function createInvitedNominator(
       id,
       email: person.email,
       displayName: person.name,
-      role: 'nominator',
+      role: person.role,
       representing: person.cityName,
     },
     invitedBy,
@@ -71,7 +74,7 @@ export function inviteNominator(
 
   return db.transaction((tx) => {
     if (accountExists(tx, person.email)) return invalid({ email: emailTakenMessage(person.email) });
-    const invited = createInvitedNominator(tx, person, invitedBy, options);
+    const invited = createInvitedAccount(tx, { ...person, role: 'nominator' }, invitedBy, options);
     // The same person may also have asked through the public form: that request is answered now,
     // rather than left in the queue to be accepted or declined a second time.
     const answeredRequests = tx

@@ -34,14 +34,15 @@ export interface BallotChanges {
 export function advanceBallots(db: Db, now: Date): BallotChanges {
   return db.transaction((tx) => {
     const instant = now.toISOString();
-    const today = boardToday(getSettings(tx), now);
+    const settings = getSettings(tx);
     const changes: BallotChanges = { opened: [], closed: [] };
     for (const ballot of tx
       .select()
       .from(ballots)
       .where(and(eq(ballots.status, 'draft'), lte(ballots.opensAt, instant)))
       .all()) {
-      openBallot(tx, ballot, today, now);
+      // The roll is the board of the opening day, even when the opening is noticed days later.
+      openBallot(tx, ballot, boardToday(settings, new Date(ballot.opensAt)), now);
       changes.opened.push(ballot.id);
     }
     // Re-read: a ballot opened a moment ago may already be past its closing time (a missed run).

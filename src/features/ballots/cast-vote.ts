@@ -9,11 +9,11 @@ import crypto from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { ballots, voterRoll, votes } from '../../db/schema.js';
-import { type ActionResult, invalid, ok, refused } from '../../lib/action-result.js';
+import { type ActionResult, type Done, invalid, ok, type Refused, refused } from '../../lib/action-result.js';
 import { actorOf } from '../audit-log/actor.js';
 import { recordAudit } from '../audit-log/audit-log.js';
 import type { Viewer } from '../auth/permissions.js';
-import { candidatesOf } from './queries.js';
+import { type BallotRecord, ballotById, candidatesOf, type RollEntry, rollEntry } from './queries.js';
 import { readVote } from './vote-form.js';
 
 // Letters and digits that cannot be misread for one another (no 0/O, 1/I/L, 5/S, 8/B).
@@ -26,6 +26,28 @@ export function newReceipt(): string {
   return `${chars.slice(0, 4).join('')}-${chars.slice(4, 8).join('')}-${chars.slice(8).join('')}`;
 }
 
+/**
+ * Whether this person may vote in this ballot now, and if not why: no such ballot (404); not open
+ * yet or closed (409); not on the roll or recused (403); already voted (409). The confirmation step
+ * asks it too, so that no one is shown a vote they could not cast.
+ */
+export function voterMayVote(
+  ballot: BallotRecord | undefined,
+  entry: RollEntry | undefined,
+  now: Date,
+): Done<{ ballot: BallotRecord; entry: RollEntry }> | Refused {
+  if (!ballot || ballot.status === 'cancelled') return refused(404, 'There is no such ballot.');
+  if (ballot.status === 'draft')
+    return refused(409, 'This ballot is not open yet; you can vote once it opens.');
+  if (ballot.status !== 'open' || ballot.closesAt <= now.toISOString())
+    return refused(409, 'This ballot has closed: no more votes are counted.');
+  if (!entry) return refused(403, 'You are not on this ballot’s voter roll, so you cannot vote in it.');
+  if (entry.recusal)
+    return refused(403, `You are recused from this ballot: ${entry.recusalReason ?? 'as you declared'}`);
+  if (entry.voted) return refused(409, 'You have already voted in this ballot; a vote is final.');
+  return ok({ ballot, entry });
+}
+
 export function castVote(
   db: Db,
   ballotId: number,
@@ -34,20 +56,9 @@ export function castVote(
   now: Date,
 ): ActionResult<{ receipt: string; choices: string[] }> {
   return db.transaction((tx) => {
-    const ballot = tx.select().from(ballots).where(eq(ballots.id, ballotId)).get();
-    if (!ballot || ballot.status === 'cancelled') return refused(404, 'There is no such ballot.');
-    if (ballot.status === 'draft')
-      return refused(409, 'This ballot is not open yet; you can vote once it opens.');
-    if (ballot.status !== 'open' || ballot.closesAt <= now.toISOString())
-      return refused(409, 'This ballot has closed: no more votes are counted.');
-    const entry = tx
-      .select()
-      .from(voterRoll)
-      .where(and(eq(voterRoll.ballotId, ballotId), eq(voterRoll.userId, viewer.id)))
-      .get();
-    if (!entry) return refused(403, 'You are not on this ballot’s voter roll, so you cannot vote in it.');
-    if (entry.recusal)
-      return refused(403, `You are recused from this ballot: ${entry.recusalReason ?? 'as you declared'}`);
+    const allowed = voterMayVote(ballotById(tx, ballotId), rollEntry(tx, ballotId, viewer.id), now);
+    if (!allowed.ok) return allowed;
+    const { ballot, entry } = allowed.value;
     const reading = readVote(
       ballot.method,
       candidatesOf(tx, ballotId).map((n) => n.id),

@@ -9,11 +9,12 @@
 // a term the seat's rules refuse (422/409).
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../../db/client.js';
+import type { Db, Tx } from '../../db/client.js';
 import { ballots, nominations, terms, users, vacancies } from '../../db/schema.js';
 import { maxIsoDate } from '../../domain/dates.js';
 import { type ActionResult, invalid, ok, refused } from '../../lib/action-result.js';
 import { optionalText, parseForm } from '../../lib/forms.js';
+import { createInvitedAccount } from '../accounts/invite-nominator.js';
 import { actorOf } from '../audit-log/actor.js';
 import { recordAudit } from '../audit-log/audit-log.js';
 import { permissions, type Viewer } from '../auth/permissions.js';
@@ -34,7 +35,7 @@ export function certifyBallot(
   input: unknown,
   viewer: Viewer,
   options: { now: Date; origin: string },
-): ActionResult<{ termId: number; nominationId: number; vacancyId: number }> {
+): ActionResult<{ termId: number; nominationId: number; vacancyId: number; account: MemberAccount }> {
   if (!permissions.manageBallots(viewer)) return refused(403, 'Only the secretariat certifies a ballot.');
   const form = parseForm(certifyForm, input);
   if (!form.ok) return invalid(form.errors);
@@ -71,6 +72,7 @@ export function certifyBallot(
     }
 
     const startsOn = maxIsoDate(vacancy.freeOn, today);
+    const account = memberAccount(tx, winner, viewer, { publicOrigin: origin, now });
     const city = {
       cityName: winner.cityName,
       country: winner.country,
@@ -92,7 +94,7 @@ export function certifyBallot(
         seatId: vacancy.seatId,
         memberName: winner.nomineeName,
         city,
-        userId: null,
+        userId: account.userId,
         startsOn,
         endsOn: checked.endsOn,
         termNumber: checked.termNumber,
@@ -101,7 +103,14 @@ export function certifyBallot(
       actor,
       now,
     );
-    for (const candidate of candidates) {
+    // The winner is elected; every other nomination still shortlisted for the vacancy is not,
+    // whether it stood in this ballot, in an earlier one a runoff narrowed, or in none.
+    const shortlisted = tx
+      .select({ id: nominations.id, status: nominations.status })
+      .from(nominations)
+      .where(and(eq(nominations.vacancyId, vacancy.id), eq(nominations.status, 'shortlisted')))
+      .all();
+    for (const candidate of [winner, ...shortlisted.filter((other) => other.id !== winner.id)]) {
       const status = candidate.id === winner.id ? ('elected' as const) : ('not_elected' as const);
       tx.update(nominations)
         .set({ status, updatedAt: now.toISOString() })
@@ -141,6 +150,7 @@ export function certifyBallot(
         endsOn: checked.endsOn,
         breaches: impact.breaches.map((breach) => breach.rule),
         overrideReason: impact.breaksAnyRule ? reason : null,
+        account: account.how,
       },
       at: now,
     });
@@ -185,6 +195,62 @@ export function certifyBallot(
       });
       queueMail(tx, { to: person.email, subject: title, kind: 'ballot:certified', ...mail }, now);
     }
-    return ok({ termId, nominationId: winner.id, vacancyId: vacancy.id });
+    return ok({ termId, nominationId: winner.id, vacancyId: vacancy.id, account: account.how });
   });
+}
+
+/** How the new term got the account its member votes with. */
+export type MemberAccount = 'existing' | 'invited' | 'other-role';
+
+/**
+ * The elected mayor's account, for the new term, so that they are on the next ballot's roll: their
+ * board member account if one has the nominee's e-mail; none if that e-mail belongs to an account
+ * of another role (an operator's decision, not this one's); otherwise a new board member account
+ * for their city, invited by e-mail like any other.
+ */
+function memberAccount(
+  tx: Tx,
+  winner: typeof nominations.$inferSelect,
+  viewer: Viewer,
+  options: { publicOrigin: string; now: Date },
+): { userId: number | null; how: MemberAccount } {
+  const email = winner.nomineeEmail.trim().toLowerCase();
+  const existing = tx
+    .select({ id: users.id, role: users.role })
+    .from(users)
+    .where(eq(users.email, email))
+    .get();
+  if (existing)
+    return existing.role === 'board_member'
+      ? { userId: existing.id, how: 'existing' }
+      : { userId: null, how: 'other-role' };
+  const invited = createInvitedAccount(
+    tx,
+    {
+      name: winner.nomineeName,
+      email,
+      cityName: winner.cityName,
+      country: winner.country,
+      role: 'board_member',
+    },
+    viewer,
+    options,
+  );
+  recordAudit(tx, {
+    actor: actorOf(viewer),
+    action: 'account.invite',
+    subjectType: 'user',
+    subjectId: invited.userId,
+    details: {
+      email,
+      role: 'board_member',
+      cityName: winner.cityName,
+      country: winner.country,
+      invitationId: invited.invitationId,
+      expiresAt: invited.expiresAt,
+      nominationId: winner.id,
+    },
+    at: options.now,
+  });
+  return { userId: invited.userId, how: 'invited' };
 }

@@ -19,12 +19,15 @@ import { recordAudit } from '../audit-log/audit-log.js';
 import { permissions, type Viewer } from '../auth/permissions.js';
 import { boardToday, getSettings } from '../settings/settings.js';
 import { openBallot, shortlistOfVacancy } from './open-ballot.js';
+import { ballotsForVacancy, ballotToSettle } from './queries.js';
 
+// Typed as "YYYY-MM-DD HH:MM" (the form's hint) or sent as "YYYY-MM-DDTHH:MM" (CONTRACT.md).
 const localTime = (missing: string) =>
   plainString(missing)
     .trim()
     .min(1, missing)
-    .refine(isLocalDateTime, 'Enter a date and time, such as 2027-03-01T09:00.');
+    .transform((text) => text.replace(/^(\d{4}-\d{2}-\d{2})\s+/, '$1T'))
+    .refine(isLocalDateTime, 'Enter a date and time as YYYY-MM-DD HH:MM, for example 2027-03-01 09:00.');
 
 export const ballotForm = z.object({
   vacancyId: id('Choose the vacancy.'),
@@ -79,23 +82,10 @@ export function createBallot(
         `A ballot cannot be opened for this vacancy: it is ${VACANCY_STATUS_LABELS[vacancy.status].toLowerCase()}.`,
       );
     }
-    // Another ballot may follow one that decided nothing (no quorum, rejected), never one still
-    // under way or one with a winner awaiting certification.
-    const pending = tx
-      .select({ id: ballots.id, status: ballots.status, result: ballots.result })
-      .from(ballots)
-      .where(eq(ballots.vacancyId, vacancy.id))
-      .all()
-      .find(
-        (other) =>
-          other.status === 'draft' ||
-          other.status === 'open' ||
-          (other.status === 'closed' &&
-            (other.result?.outcome === 'winner' || other.result?.outcome === 'tie')),
-      );
+    const pending = ballotToSettle(ballotsForVacancy(tx, vacancy.id));
     if (pending) return refused(409, `This vacancy’s ballot ${pending.id} is still to be settled.`);
     const shortlist = new Set(shortlistOfVacancy(tx, vacancy.id).map((n) => n.id));
-    const chosen = [...data.candidateIds];
+    const chosen = [...new Set(data.candidateIds)];
     if (chosen.some((candidate) => !shortlist.has(candidate)))
       errors.candidateIds = 'Choose candidates from the vacancy’s shortlist.';
     else if (data.method === 'confirm' && chosen.length !== 1)

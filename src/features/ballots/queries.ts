@@ -99,6 +99,23 @@ export function ballotsForVacancy(db: Db | Tx, vacancyId: number) {
 }
 
 /**
+ * The vacancy's ballot still to be settled, if any: one in draft or open, one with a winner
+ * awaiting certification, or a tie no runoff has yet been called for. Another ballot may follow
+ * only ballots that decided nothing (no quorum, rejected, or a tie whose runoff is the one to look at).
+ */
+export function ballotToSettle(list: readonly BallotRecord[]): BallotRecord | undefined {
+  const runoffCalled = new Set(list.map((ballot) => ballot.runoffOf));
+  return list.find(
+    (ballot) =>
+      ballot.status === 'draft' ||
+      ballot.status === 'open' ||
+      (ballot.status === 'closed' &&
+        (ballot.result?.outcome === 'winner' ||
+          (ballot.result?.outcome === 'tie' && !runoffCalled.has(ballot.id)))),
+  );
+}
+
+/**
  * The ballots a person may vote in, for their calendar: those whose roll holds them, and those
  * not yet open when they would be on it; the secretariat's, every ballot. Cancelled ones never.
  */

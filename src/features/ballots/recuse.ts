@@ -30,9 +30,9 @@ export function recuseFromBallot(
       .from(voterRoll)
       .where(and(eq(voterRoll.ballotId, ballotId), eq(voterRoll.userId, viewer.id)))
       .get();
-    if (!entry) return refused(403, 'You are not on this ballot’s voter roll.');
     if (ballot.status !== 'open' || ballot.closesAt <= now.toISOString())
       return refused(409, 'You can recuse yourself only while the ballot is open.');
+    if (!entry) return refused(403, 'You are not on this ballot’s voter roll.');
     const changed = tx
       .update(voterRoll)
       .set({ recusal: 'declared', recusalReason: form.data.reason })

@@ -12,10 +12,9 @@ import { canSeeBallot, permissions, type Viewer } from '../auth/permissions.js';
 import { assessCandidates } from '../nominations/assess-candidates.js';
 import { getSettings } from '../settings/settings.js';
 import { type CandidatesSection, vacancyPage } from '../vacancies/vacancy-page.js';
-import { keepBallotsCurrent } from './advance-ballots.js';
 import { ballotsFile, candidateNames } from './ballots-file.js';
-import { castVote } from './cast-vote.js';
-import { certifyBallot } from './certify-ballot.js';
+import { castVote, voterMayVote } from './cast-vote.js';
+import { certifyBallot, type MemberAccount } from './certify-ballot.js';
 import { closeBallot } from './close-ballot.js';
 import { createBallot } from './create-ballot.js';
 import {
@@ -41,13 +40,20 @@ export interface BallotRoutesOptions {
   vacancySections: CandidatesSection;
 }
 
+const CERTIFIED_ACCOUNT: Record<MemberAccount, string> = {
+  existing: 'Their board member account is linked to the term, so they vote in the next ballot.',
+  invited:
+    'A board member account was created for them and an invitation e-mailed, so they vote in the next ballot.',
+  'other-role':
+    'Their e-mail belongs to an account of another role, so the term has no account to vote with: an operator must resolve it.',
+};
+
 export default async function ballotRoutes(app: FastifyInstance, options: BallotRoutesOptions) {
   const receiptKey = deriveKey(app.serverSecret, 'vote-receipt');
   const loggedIn = { preHandler: app.requireLogin };
 
-  /** The ballot if this viewer may see it, kept current with the clock first. */
+  /** The ballot if this viewer may see it (the app's preHandler has brought it up to the clock). */
   function visibleBallot(viewer: Viewer, ballotId: number): BallotRecord | null {
-    keepBallotsCurrent(app.db, app.clock());
     const ballot = ballotById(app.db, ballotId);
     if (!ballot) return null;
     return canSeeBallot(viewer, ballot, Boolean(rollEntry(app.db, ballotId, viewer.id))) ? ballot : null;
@@ -138,6 +144,12 @@ export default async function ballotRoutes(app: FastifyInstance, options: Ballot
     withPathId(reply, request.params.id, 'ballot', (id) => {
       const ballot = visibleBallot(request.viewer!, id);
       if (!ballot) return noSuchBallot(reply);
+      const allowed = voterMayVote(ballot, rollEntry(app.db, id, request.viewer!.id), app.clock());
+      if (!allowed.ok)
+        return sendRefusal(reply, {
+          ...allowed,
+          link: { href: `/ballots/${id}`, text: 'Back to the ballot' },
+        });
       const candidates = candidatesOf(app.db, id);
       const reading = readVote(
         ballot.method,
@@ -167,7 +179,6 @@ export default async function ballotRoutes(app: FastifyInstance, options: Ballot
 
   app.post<IdParams>('/ballots/:id/votes', loggedIn, async (request, reply) =>
     withPathId(reply, request.params.id, 'ballot', (id) => {
-      keepBallotsCurrent(app.db, app.clock());
       return answer(reply, castVote(app.db, id, request.body, request.viewer!, app.clock()), {
         ok: ({ receipt }) => {
           // The receipt is shown once: it travels to the next page in a short-lived signed cookie
@@ -196,6 +207,15 @@ export default async function ballotRoutes(app: FastifyInstance, options: Ballot
     withPathId(reply, request.params.id, 'ballot', (id) => {
       const ballot = visibleBallot(request.viewer!, id);
       if (!ballot) return noSuchBallot(reply);
+      const entry = rollEntry(app.db, id, request.viewer!.id);
+      if (!entry?.voted)
+        return sendRefusal(reply, {
+          status: entry ? 409 : 403,
+          message: entry
+            ? 'You have not voted in this ballot, so there is no receipt to show.'
+            : 'You are not on this ballot’s voter roll, so there is no receipt to show.',
+          link: { href: `/ballots/${id}`, text: 'Back to the ballot' },
+        });
       const raw = request.cookies[`receipt-${id}`];
       reply.clearCookie(`receipt-${id}`, { path: `/ballots/${id}` });
       const [receipt, signature] = (raw ?? '').split('.');
@@ -213,7 +233,6 @@ export default async function ballotRoutes(app: FastifyInstance, options: Ballot
 
   app.post<IdParams>('/ballots/:id/recuse', loggedIn, async (request, reply) =>
     withPathId(reply, request.params.id, 'ballot', (id) => {
-      keepBallotsCurrent(app.db, app.clock());
       return answer(reply, recuseFromBallot(app.db, id, request.body, request.viewer!, app.clock()), {
         ok: () => reply.flash('You are recused from this ballot.', 'info').seeOther(`/ballots/${id}`),
         invalid: (errors) => {
@@ -261,9 +280,11 @@ export default async function ballotRoutes(app: FastifyInstance, options: Ballot
           origin: app.config.publicOrigin,
         }),
         {
-          ok: ({ vacancyId }) =>
+          ok: ({ vacancyId, account }) =>
             reply
-              .flash('The winner is certified and the new term has started on the seat.')
+              .flash(
+                `The winner is certified and the new term has started on the seat. ${CERTIFIED_ACCOUNT[account]}`,
+              )
               .seeOther(`/vacancies/${vacancyId}`),
           invalid: (errors) => {
             const ballot = ballotById(app.db, id);

@@ -32,9 +32,9 @@ export function recordCastingVote(
   return db.transaction((tx) => {
     const ballot = tx.select().from(ballots).where(eq(ballots.id, ballotId)).get();
     if (!ballot) return refused(404, 'There is no such ballot.');
+    if (ballot.castingVote !== null) return refused(409, 'The chair’s casting vote is already recorded.');
     if (ballot.status !== 'closed' || ballot.result?.outcome !== 'tie' || ballot.tieRule !== 'chair')
       return refused(409, 'There is no tie for the chair to settle on this ballot.');
-    if (ballot.castingVote !== null) return refused(409, 'The chair’s casting vote is already recorded.');
     const settled = applyCastingVote(
       { ...ballot.result, castingVote: null, draws: ballot.result.draws as never },
       String(form.data.nominationId),

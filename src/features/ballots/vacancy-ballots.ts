@@ -7,19 +7,14 @@ import { permissions } from '../auth/permissions.js';
 import { getSettings } from '../settings/settings.js';
 import type { CandidatesSection } from '../vacancies/vacancy-page.js';
 import { shortlistOfVacancy } from './open-ballot.js';
-import { ballotsForVacancy } from './queries.js';
+import { ballotsForVacancy, ballotToSettle } from './queries.js';
 
 export function ballotSection(db: Db): CandidatesSection {
   return (viewer, vacancy, _query, today) => {
     const manage = permissions.manageBallots(viewer);
     const settings = getSettings(db);
     const list = manage || permissions.takePartInBallots(viewer) ? ballotsForVacancy(db, vacancy.id) : [];
-    // Another ballot only after one that decided nothing (see create-ballot.ts).
-    const settled = list.every(
-      (b) =>
-        b.status === 'cancelled' ||
-        (b.status === 'closed' && (b.result?.outcome === 'no_quorum' || b.result?.outcome === 'rejected')),
-    );
+    const settled = ballotToSettle(list) === undefined;
     const mayOpen =
       manage &&
       (vacancy.status === 'open' ||

@@ -1,5 +1,5 @@
 // Chart data for the board's composition: one bar per region and per migration context.
-// The SVG itself is drawn by views/board/_composition-chart.eta from these rows.
+// The bars are drawn by views/partials/hbars.eta from these rows.
 import { CONTEXT_LABELS, MIGRATION_CONTEXTS, REGIONS } from '../../domain/reference.js';
 import type { SittingMember } from '../terms/sitting-members.js';
 

@@ -22,6 +22,7 @@ import { MAX_STATEMENT_LENGTH } from './nomination-form.js';
 import {
   draftOf,
   liveNominationOfCity,
+  type NominationRecord,
   nominationFor,
   nominationHistory,
   nominationPage,
@@ -34,6 +35,33 @@ import { updateNomination } from './update-nomination.js';
 import { withdrawNomination } from './withdraw-nomination.js';
 
 type IdParams = { Params: { id: string } };
+
+/** What the nominator can expect next, with dates, in plain words. */
+function nextStep(nomination: NominationRecord, vacancy: VacancyRecord, timeZone: string): string {
+  const closes = vacancy.nominationDeadline
+    ? `nominations close on ${vacancy.nominationDeadline} (at the end of the day, ${timeZone} time)`
+    : 'nominations close';
+  switch (nomination.status) {
+    case 'draft':
+      return `This draft is private to you: the secretariat cannot see it yet. Submit it before ${closes}.`;
+    case 'submitted':
+      return `The secretariat checks each nomination and decides which go to the board’s vote. This happens after ${closes}. You will get an e-mail each time the status changes.`;
+    case 'eligible':
+      return 'The secretariat found the nomination eligible. Next, it chooses the candidates for the board’s vote (the shortlist). You will get an e-mail.';
+    case 'ineligible':
+      return 'The secretariat found the nomination ineligible; the reason is above. If you think this is a mistake, write to the secretariat: the decision can change until the board’s vote opens.';
+    case 'shortlisted':
+      return vacancy.status === 'balloting'
+        ? `${nomination.nomineeName} is a candidate in the board’s vote, which is under way. You will get an e-mail with the result.`
+        : `${nomination.nomineeName} is on the shortlist. The board members and partner organisations will choose among the shortlisted candidates in a vote. You will get an e-mail when it opens and when the result is certified.`;
+    case 'elected':
+      return `${nomination.nomineeName} was elected to the board. The term has started on the seat.`;
+    case 'not_elected':
+      return 'The board chose another candidate for this seat. Thank you for taking part; your city can nominate again when another seat falls vacant.';
+    case 'withdrawn':
+      return 'You withdrew this nomination. It is no longer considered.';
+  }
+}
 
 export interface NominationRoutesOptions {
   /** The vacancy page's sections, for showing it again with a refused decision in place. */
@@ -70,6 +98,7 @@ export default async function nominationRoutes(app: FastifyInstance, options: No
   ) {
     const vacancy = options.vacancyId === null ? undefined : vacancyById(app.db, options.vacancyId);
     const values = options.values;
+    const ownCity = cityById(app.db, reply.request.viewer?.cityId ?? null);
     const contexts = values.migrationContexts;
     return reply.page(
       'nominations/new',
@@ -91,6 +120,7 @@ export default async function nominationRoutes(app: FastifyInstance, options: No
         maxStatement: MAX_STATEMENT_LENGTH,
         termLengthMonths: getSettings(app.db).termLengthMonths,
         region: typeof values.country === 'string' ? regionOf(values.country) : undefined,
+        titleExample: ownCity ? `Mayor of ${ownCity.name}` : 'Mayor',
       },
       options.status ?? 200,
     );
@@ -250,6 +280,30 @@ export default async function nominationRoutes(app: FastifyInstance, options: No
         if (!result.ok && result.status === 409 && draft?.status !== 'draft')
           return sendRefusal(reply, result);
         return answerForm(request, reply, result, { vacancyId: draft?.vacancyId ?? null, nominationId });
+      }),
+  );
+
+  /** The confirmation step before a withdrawal, for a browser without JavaScript. Changes nothing. */
+  app.get<IdParams>(
+    '/nominations/:id/withdraw',
+    { preHandler: app.requirePermission('submitNominations') },
+    async (request, reply) =>
+      withPathId(reply, request.params.id, 'nomination', (id) => {
+        const nomination = nominationFor(app.db, id, request.viewer!);
+        if (!nomination || nomination.nominatedBy !== request.viewer!.id)
+          return sendRefusal(reply, { status: 404, message: 'There is no such nomination of yours.' });
+        const vacancy = vacancyById(app.db, nomination.vacancyId)!;
+        if (!canWithdraw(nomination.status, vacancy.vacancy.status))
+          return sendRefusal(reply, {
+            status: 409,
+            message: `Nomination ${id} can no longer be withdrawn.`,
+            link: { href: `/nominations/${id}`, text: 'See the nomination' },
+          });
+        return reply.page('nominations/withdraw', {
+          title: `Withdraw the nomination of ${nomination.nomineeName}?`,
+          nomination,
+          seatNumber: vacancy.seatNumber,
+        });
       }),
   );
 

@@ -103,7 +103,7 @@ export function buildTimeline(overview: SeatOverview[], vacancies: VacancyMark[]
     if (date >= from && date <= until) ticks.push({ x: xOf(date), label: date.slice(0, 7) });
   }
   return {
-    width: TIMELINE.labelWidth + TIMELINE.plotWidth + 20,
+    width: TIMELINE.labelWidth + TIMELINE.plotWidth + 30,
     height: TIMELINE.top + rows.length * TIMELINE.rowHeight + 10,
     todayX: xOf(today),
     ticks,

@@ -14,6 +14,7 @@ import {
 import { demoEmail } from '../../../src/demo/seed-demo.js';
 import { createUser } from '../../../src/features/accounts/create-user.js';
 import { SYSTEM_ACTOR } from '../../../src/features/audit-log/audit-log.js';
+import type { Viewer } from '../../../src/features/auth/permissions.js';
 import { DEMO_PASSWORD, logInAs, type TestApp } from '../../helpers/app.js';
 
 type Browser = Awaited<ReturnType<typeof logInAs>>;
@@ -209,4 +210,23 @@ export function ballotState(t: TestApp) {
     nominations: t.db.select().from(nominations).orderBy(asc(nominations.id)).all(),
     audit: t.db.select({ n: count() }).from(auditLog).where(notLike(auditLog.action, 'auth.%')).get()!.n,
   });
+}
+
+/** The viewer an action is given for this demo account, as the session would make it. */
+export function viewerOf(t: TestApp, localPart: string): Viewer {
+  const user = t.db
+    .select()
+    .from(users)
+    .where(eq(users.email, demoEmail(localPart)))
+    .get();
+  if (!user) throw new Error(`No account ${localPart}.`);
+  return {
+    id: user.id,
+    role: user.role,
+    email: user.email,
+    displayName: user.displayName,
+    cityId: user.cityId,
+    partnerOrganisation: user.partnerOrganisation,
+    sittingMember: user.role === 'board_member',
+  };
 }

@@ -73,7 +73,7 @@ describe('the outbox page', () => {
     expect(failedRow).toContain('data-status="failed"');
     expect(failedRow).toContain('failed@city.example');
     expect(failedRow).toContain('Notice for failed@city.example');
-    expect(failedRow).toContain(`<td>${MAX_ATTEMPTS}</td>`);
+    expect(failedRow).toContain(`<td data-label="Attempts">${MAX_ATTEMPTS}</td>`);
     expect(failedRow).toContain('451 4.7.1 Relay temporarily unavailable');
     expect(failedRow).toContain(`action="/outbox/${failed.id}/retry"`);
 

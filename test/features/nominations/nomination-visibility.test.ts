@@ -21,7 +21,7 @@ describe('the nominations list', () => {
     const bogota = await (await logInAs(t, 'nominator.bogota')).get('/nominations');
     expect(bogota.status).toBe(200);
     expect(listedNominationIds(bogota.text)).toEqual([]);
-    expect(textOf(bogota.text)).toContain('There are no nominations to show.');
+    expect(textOf(bogota.text)).toContain('You have not nominated anyone yet.');
   });
 
   it('shows the secretariat every nomination', async () => {

@@ -23,7 +23,7 @@ describe('the screening queue on a vacancy page (secretariat)', () => {
       const row = screeningRow(response.text, id)!;
       expect(row, `row ${id}`).toContain('data-eligibility="eligible"');
       expect(row, `row ${id}`).toContain('class="impact"');
-      expect(textOf(row), `row ${id}`).toContain('Adds:');
+      expect(textOf(row), `row ${id}`).toContain('Brings to the board:');
       expect(row, `row ${id}`).toContain(`action="/nominations/${id}/review"`);
     }
   });
@@ -39,9 +39,9 @@ describe('the screening queue on a vacancy page (secretariat)', () => {
 
   it('shows what each candidate adds to the board: South Asia for Dhaka North, Latin America for Montevideo', async () => {
     const response = await (await logInAs(t, 'secretariat')).get(ATHENS);
-    expect(textOf(screeningRow(response.text, NOMINATION.dhakaNorth)!)).toMatch(/Adds: South Asia/);
+    expect(textOf(screeningRow(response.text, NOMINATION.dhakaNorth)!)).toMatch(/Brings to the board: South Asia/);
     expect(textOf(screeningRow(response.text, NOMINATION.montevideo)!)).toMatch(
-      /Adds: Latin America & Caribbean/,
+      /Brings to the board: Latin America & Caribbean/,
     );
   });
 

@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const composition = (html: string) => between(html, 'id="composition-heading"', '<h2>History</h2>');
+const composition = (html: string) => between(html, 'id="composition-heading"', 'id="history-heading"');
 
 describe('who may see /terms', () => {
   it('sends an anonymous visitor to /login (303)', async () => {
