@@ -2,6 +2,8 @@
 // composes the features: infrastructure plugins first (they know no feature; what they need of
 // one is passed in here), then each feature's routes.
 import crypto from 'node:crypto';
+import path from 'node:path';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
@@ -36,8 +38,8 @@ import { isSittingMember } from './features/terms/term-active.js';
 import { keepVacanciesCurrent } from './features/vacancies/advance-vacancies.js';
 import vacancyRoutes from './features/vacancies/routes.js';
 import { combineSections } from './features/vacancies/vacancy-page.js';
-import { deliverMail } from './jobs/deliver-mail.js';
 import { startScheduler } from './jobs/scheduler.js';
+import { requestForLog } from './lib/log-redaction.js';
 import { loadServerSecret } from './lib/server-secret.js';
 import bodyParsers from './plugins/body-parsers.js';
 import errorPages, { isStorageFailure } from './plugins/errors.js';
@@ -71,7 +73,7 @@ export interface BuildAppOptions {
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options;
   const app = Fastify({
-    logger: options.logger ? { level: config.logLevel } : false,
+    logger: options.logger ? { level: config.logLevel, serializers: { req: requestForLog } } : false,
     // X-Forwarded-For is believed only from proxies the operator names.
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     bodyLimit: 6 * 1024 * 1024,
@@ -88,6 +90,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   if (!options.db) app.addHook('onClose', async () => db.$client.close());
 
   await app.register(security);
+  // Pages, stylesheet and scripts go out brotli- or gzip-compressed to browsers that accept it.
+  await app.register(compress);
   // The cookie secret only signs flash messages, which need not outlive the process.
   await app.register(cookie, { secret: crypto.randomBytes(32).toString('hex') });
   await app.register(bodyParsers, { maxFileBytes: MAX_DOCUMENT_BYTES });
@@ -99,13 +103,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       labels: LABELS,
       roleLabels: ROLE_LABELS,
       contextLabels: CONTEXT_LABELS,
+      asset: app.assetPath,
     }),
   });
   await app.register(sessionPlugin, {
     isSittingMember: (userId, now) => isSittingMember(db, userId, boardToday(getSettings(db), now)),
   });
   await app.register(errorPages);
-  await app.register(staticFiles);
+  await app.register(staticFiles, { cacheFolder: path.join(config.dataDir, 'static-cache') });
 
   // A page or an action is never behind the clock, even when the scheduler is: every request
   // first advances whatever has fallen due (DESIGN.md, "Jobs"), so that no one closes "early" a

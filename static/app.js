@@ -30,7 +30,8 @@ document.addEventListener('htmx:sendError', () => {
   const message = document.createElement('p');
   message.className = 'flash flash-error';
   message.setAttribute('role', 'alert');
-  message.textContent = 'The board could not be reached, so nothing was saved. Check your connection and try again.';
+  message.textContent =
+    'The board could not be reached, so nothing was saved. Check your connection and try again.';
   region.replaceChildren(message);
 });
 document.addEventListener('htmx:beforeRequest', () => {
@@ -51,4 +52,12 @@ document.addEventListener('click', (event) => {
   }
   const closer = event.target instanceof Element ? event.target.closest('[data-close-dialog]') : null;
   closer?.closest('dialog')?.close();
+});
+
+// A form that asks before it acts (disabling an account): the browser's own confirmation. Without
+// JavaScript the form acts at once; what it does can be undone (enabling the account again).
+document.addEventListener('submit', (event) => {
+  const form = event.target instanceof HTMLFormElement ? event.target : null;
+  const question = form?.getAttribute('data-confirm');
+  if (question && !window.confirm(question)) event.preventDefault();
 });

@@ -21,6 +21,9 @@ export function openDatabase(databasePath: string): Db {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // What is deleted or moved is overwritten with zeros, not left in free space for a copy of the
+  // file to show (a secret vote's earlier place, a deleted session's hash).
+  sqlite.pragma('secure_delete = ON');
   const db = drizzle({ client: sqlite, schema }) as Db;
   // Every write transaction takes the write lock at BEGIN (IMMEDIATE): a transaction that reads
   // first (the audit chain's last hash, a state check) then writes would otherwise fail with
@@ -30,6 +33,25 @@ export function openDatabase(databasePath: string): Db {
     deferred(run, { behavior: 'immediate', ...config })) as Db['transaction'];
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return db;
+}
+
+/**
+ * Folds the write-ahead log into the database file and empties it, if no other connection is
+ * reading at this moment: it never waits and never fails (another connection's next fold does
+ * it). The log's frames keep each transaction's pages together, which for a secret vote would
+ * tie the voter's line on the roll to the vote row.
+ */
+export function foldWriteAheadLog(db: Db): void {
+  const sqlite = db.$client;
+  const timeout = sqlite.pragma('busy_timeout', { simple: true }) as number;
+  sqlite.pragma('busy_timeout = 0');
+  try {
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  } catch {
+    // Busy: another process is reading or writing; the log is folded next time.
+  } finally {
+    sqlite.pragma(`busy_timeout = ${timeout}`);
+  }
 }
 
 /** A database-wide online backup, safe while the app is serving requests. */

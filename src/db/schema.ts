@@ -1,7 +1,15 @@
 // The tables. Each later feature adds its own by a new migration (`npm run db:generate`).
 // Dates are ISO 'YYYY-MM-DD' text; instants are ISO date-time text in UTC; booleans are 0/1.
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  customType,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 import type {
   MigrationContext,
   NominationStatus,
@@ -126,9 +134,20 @@ export const terms = sqliteTable(
     createdAt: createdAt(),
   },
   (table) => [
-    index('terms_seat_id').on(table.seatId),
+    // A seat's terms in order: its history, newest first, a page at a time. With the effective
+    // end in the index, finding a seat's latest ended terms reads no table row it does not show.
+    index('terms_seat_starts').on(
+      table.seatId,
+      table.startsOn,
+      sql`coalesce(${table.endedOn}, ${table.endsOn})`,
+    ),
     index('terms_user_id').on(table.userId),
+    // A city's terms: what its term numbers and the term limit count.
+    index('terms_city_id').on(table.cityId),
     index('terms_ends_on').on(table.endsOn),
+    // Who sits on a day: the terms whose effective end (an early end, else the scheduled one) is
+    // after it. The expression is the one features/terms/term-active.ts writes.
+    index('terms_effective_end').on(sql`coalesce(${table.endedOn}, ${table.endsOn})`),
   ],
 );
 
@@ -245,7 +264,8 @@ export const alerts = sqliteTable(
   },
   (table) => [
     uniqueIndex('alerts_once').on(table.kind, table.subjectType, table.subjectId, table.threshold),
-    index('alerts_due').on(table.dueAt),
+    // The alerts page's order: soonest due first, newest first among those due together.
+    index('alerts_due').on(table.dueAt, sql`${table.id} DESC`),
   ],
 );
 
@@ -265,6 +285,8 @@ export const alertRecipients = sqliteTable(
   (table) => [
     uniqueIndex('alert_recipients_once').on(table.alertId, table.userId),
     index('alert_recipients_user').on(table.userId, table.acknowledgedAt),
+    // The alerts someone has still to acknowledge: few, however long the history of done ones.
+    index('alert_recipients_open').on(table.alertId).where(sql`acknowledged_at IS NULL`),
   ],
 );
 
@@ -343,7 +365,10 @@ export const nominations = sqliteTable(
       .where(sql`status = 'draft'`),
     index('nominations_nominated_by').on(table.nominatedBy),
     index('nominations_vacancy_status').on(table.vacancyId, table.status),
-    index('nominations_status').on(table.status),
+    // By status, and whether submitted: what the shortlist's viewers may count, read from the index.
+    index('nominations_status_submitted').on(table.status, table.submittedAt),
+    // The few never submitted (drafts): the secretariat's count of the list leaves them out.
+    index('nominations_unsubmitted').on(table.nominatedBy).where(sql`submitted_at IS NULL`),
   ],
 );
 
@@ -535,6 +560,24 @@ export const voterRoll = sqliteTable(
  * their random receipt codes, so neither their order nor their position tells when — or after
  * whom — a vote was cast. A secret ballot's vote has no voter and no time.
  */
+/** The width a vote's choices are padded to (JSON allows the trailing spaces). */
+export const VOTE_CHOICES_WIDTH = 512;
+/** An empty vote row's choices, as stored (a JS null would be SQL NULL, never passed to toDriver). */
+export const EMPTY_VOTE_CHOICES = 'null'.padEnd(VOTE_CHOICES_WIDTH, ' ');
+
+/**
+ * A vote's choices, as JSON padded with spaces to a fixed width. A ballot's vote rows are made
+ * empty (JSON null) when it opens, one per voter on the roll, in the order of their random
+ * receipts; a vote fills a random empty one. The row keeps its size, so SQLite rewrites it where it
+ * is: nothing in the file's bytes keeps the order in which votes were cast (DESIGN.md, "no link,
+ * time or order that leads back to the voter").
+ */
+const voteChoices = customType<{ data: string[] | null; driverData: string }>({
+  dataType: () => 'text',
+  toDriver: (choices) => JSON.stringify(choices).padEnd(VOTE_CHOICES_WIDTH, ' '),
+  fromDriver: (text) => JSON.parse(text) as string[] | null,
+});
+
 export const votes = sqliteTable(
   'votes',
   {
@@ -542,8 +585,11 @@ export const votes = sqliteTable(
       .notNull()
       .references(() => ballots.id),
     receipt: text('receipt').notNull(),
-    /** Nomination ids in preference order (ranked), the approved ones, the one chosen, or yes/no. */
-    choices: text('choices', { mode: 'json' }).$type<string[]>().notNull(),
+    /**
+     * Nomination ids in preference order (ranked), the approved ones, the one chosen, or yes/no;
+     * null in a slot no voter has filled yet (see voteChoices).
+     */
+    choices: voteChoices('choices').notNull(),
     weightClass: text('weight_class').$type<'board' | 'partner'>().notNull(),
     binding: integer('binding', { mode: 'boolean' }).notNull(),
     /** Named ballots only. */

@@ -76,9 +76,13 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 /**
  * Starts the server on an existing (already migrated and seeded) database file and resolves once
- * it answers GET /healthz with 200. It never seeds: the test owns the data.
+ * it answers GET /healthz with 200. It never seeds: the test owns the data. `variables` may set
+ * what the server reads (LOG_LEVEL, for one).
  */
-export async function startServerProcess(databasePath: string): Promise<ServerProcess> {
+export async function startServerProcess(
+  databasePath: string,
+  variables: Record<string, string> = {},
+): Promise<ServerProcess> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of SERVER_VARIABLES) delete env[name];
@@ -88,6 +92,7 @@ export async function startServerProcess(databasePath: string): Promise<ServerPr
     HOST: '127.0.0.1',
     SEED_DEMO: 'false',
     LOG_LEVEL: 'warn',
+    ...variables,
   });
 
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {

@@ -8,6 +8,7 @@ import { acceptAccountRequest } from './accept-account-request.js';
 import { acceptInvitation } from './accept-invitation.js';
 import { listAccounts, pendingAccountRequests } from './accounts-overview.js';
 import { declineAccountRequest } from './decline-account-request.js';
+import { setAccountDisabled } from './disable-account.js';
 import { findUsableInvitation, INVITATION_VALID_DAYS } from './invitation-token.js';
 import { inviteNominator } from './invite-nominator.js';
 import { readableInstant } from './issue-invitation.js';
@@ -69,6 +70,30 @@ export default async function accountsRoutes(app: FastifyInstance) {
       }),
     ),
   );
+
+  for (const [path, disabled] of [
+    ['/accounts/:id/disable', true],
+    ['/accounts/:id/enable', false],
+  ] as const) {
+    app.post<IdParams>(path, manageAccounts, async (request, reply) =>
+      withPathId(reply, request.params.id, 'account', (userId) =>
+        answer(
+          reply,
+          setAccountDisabled(app.db, userId, disabled, { viewer: request.viewer! }, app.clock()),
+          {
+            ok: ({ email }) =>
+              reply
+                .flash(
+                  disabled
+                    ? `The account of ${email} is disabled: it is logged out everywhere and its links no longer work.`
+                    : `The account of ${email} is enabled again.`,
+                )
+                .seeOther('/accounts'),
+          },
+        ),
+      ),
+    );
+  }
 
   app.post<IdParams>('/accounts/requests/:id/accept', manageAccounts, async (request, reply) =>
     withPathId(reply, request.params.id, 'account request', (requestId) =>

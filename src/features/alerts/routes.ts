@@ -14,6 +14,8 @@ export default async function alertRoutes(app: FastifyInstance) {
       const page = Math.min(10_000, Math.max(1, Number.parseInt(firstValue(request.query.page), 10) || 1));
       return reply.page('alerts/page', {
         title: 'Alerts',
+        // Alerts are acknowledged in place with htmx.
+        usesHtmx: true,
         today: app.today(),
         ...alertPage(app.db, request.viewer!, page),
       });

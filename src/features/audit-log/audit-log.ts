@@ -1,10 +1,10 @@
 // The audit log: every state change appends an entry in the same transaction as the change.
 // Entries are hash-chained (each hash covers the entry and the previous hash), so a rewritten,
 // removed or inserted entry breaks the chain and `audit:verify` names the first broken one.
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeHexLowerCase } from '@oslojs/encoding';
-import { asc, desc, gt } from 'drizzle-orm';
+import crypto from 'node:crypto';
+import { asc, desc, gt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
+import { prepareOnce } from '../../db/per-connection.js';
 import { auditLog } from '../../db/schema.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -49,12 +49,18 @@ export function entryHash(fields: ChainedFields): string {
     fields.subjectId,
     fields.details,
   ]);
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(canonical)));
+  // Node's native SHA-256: the same digest as any other implementation, several times faster,
+  // which is what a walk of a million entries (audit:verify, the audit page's first view) needs.
+  return crypto.createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
 /** Appends one entry. Call it inside the transaction that makes the change it records. */
+const lastHash = prepareOnce((db) =>
+  db.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).prepare(),
+);
+
 export function recordAudit(tx: Tx | Db, event: AuditEvent): void {
-  const last = tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get();
+  const last = lastHash(tx).get();
   const fields: ChainedFields = {
     at: event.at.toISOString(),
     actorId: event.actor.id,
@@ -88,19 +94,23 @@ const BATCH = 5000;
  * Walks the chain in order from `start` (the beginning by default) and names the first entry that
  * does not fit. Reads in batches, so a long log never sits in memory at once.
  */
+const entriesAfter = prepareOnce((db) =>
+  db
+    .select()
+    .from(auditLog)
+    .where(gt(auditLog.id, sql.placeholder('lastId')))
+    .orderBy(asc(auditLog.id))
+    .limit(BATCH)
+    .prepare(),
+);
+
 export function verifyAuditChain(db: Db, start: ChainStart = GENESIS): ChainVerdict {
   let prevHash = start.hash;
   let count = start.entries;
   let lastId = start.afterId;
   let expectedId: number | null = start.afterId === 0 ? null : start.afterId + 1;
   for (;;) {
-    const batch = db
-      .select()
-      .from(auditLog)
-      .where(gt(auditLog.id, lastId))
-      .orderBy(asc(auditLog.id))
-      .limit(BATCH)
-      .all();
+    const batch = entriesAfter(db).all({ lastId });
     for (const entry of batch) {
       count += 1;
       if (expectedId !== null && entry.id !== expectedId) {

@@ -1,10 +1,11 @@
 // Sessions per the lucia-auth.com guide: the token is "<id>.<secret>", only SHA-256 of the secret
 // is stored, and the secret is compared in constant time. Sliding idle expiry with an absolute cap.
-import { sha256 } from '@oslojs/crypto/sha2';
+import crypto from 'node:crypto';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { eq, lt, or } from 'drizzle-orm';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
+import { eq, lt, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
+import { prepareOnce } from '../../db/per-connection.js';
 import { sessions, users } from '../../db/schema.js';
 
 /** A session unused this long ends. */
@@ -30,8 +31,9 @@ function randomToken(): string {
   return encodeBase32LowerCaseNoPadding(bytes);
 }
 
+// Node's native SHA-256 (the same digest): every request with a session cookie hashes its secret.
 function hashSecret(secret: string): string {
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
+  return crypto.createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
 function expiresAt(createdAt: number, lastVerifiedAt: number): number {
@@ -71,6 +73,16 @@ function bestEffort(write: () => void, log: WarningLog | undefined) {
   }
 }
 
+// Every request with a cookie asks this: prepared once, not built again each time.
+const sessionWithUser = prepareOnce((db) =>
+  db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, sql.placeholder('id')))
+    .prepare(),
+);
+
 export function validateSessionToken(
   db: Db,
   token: string,
@@ -79,12 +91,7 @@ export function validateSessionToken(
 ): { session: ValidSession; user: SessionUser } | null {
   const [id, secret, ...rest] = token.split('.');
   if (!id || !secret || rest.length > 0 || id.length > 64 || secret.length > 64) return null;
-  const row = db
-    .select({ session: sessions, user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.id, id))
-    .get();
+  const row = sessionWithUser(db).get({ id });
   if (!row) return null;
   const given = new TextEncoder().encode(hashSecret(secret));
   const stored = new TextEncoder().encode(row.session.secretHash);

@@ -2,7 +2,7 @@
 // the jobs do it on a schedule, and every page read first asks the cheap `ballotsDue` whether
 // anything is due, so no page shows a ballot open after its time, or counts a vote cast after it.
 import { and, eq, lte } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { type Db, foldWriteAheadLog } from '../../db/client.js';
 import { ballots } from '../../db/schema.js';
 import { SYSTEM_ACTOR } from '../audit-log/audit-log.js';
 import { boardToday, getSettings } from '../settings/settings.js';
@@ -59,5 +59,5 @@ export function advanceBallots(db: Db, now: Date): BallotChanges {
 }
 
 export function keepBallotsCurrent(db: Db, now: Date): void {
-  if (ballotsDue(db, now)) advanceBallots(db, now);
+  if (ballotsDue(db, now) && advanceBallots(db, now).closed.length > 0) foldWriteAheadLog(db);
 }

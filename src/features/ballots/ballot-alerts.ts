@@ -1,9 +1,9 @@
 // The ballots' alerts (DESIGN.md, "Alerts"): a ballot opened (to its voters), closing within 48
 // hours (to the voters who have not voted only), quorum at risk 24 hours before the close (to the
 // voters who have not voted), and closed (to its voters). The secretariat gets each one too.
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, notExists, or } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { ballots, seats, vacancies, voterRoll } from '../../db/schema.js';
+import { alerts, ballots, seats, vacancies, voterRoll } from '../../db/schema.js';
 import type { IsoDate } from '../../domain/dates.js';
 import { localDateTimeIn } from '../../domain/time-zone.js';
 import type { DueAlert } from '../alerts/raise-alerts.js';
@@ -14,12 +14,34 @@ const HOUR_MS = 3_600_000;
 
 export function ballotAlerts(tx: Tx, now: Date, _today: IsoDate): DueAlert[] {
   const zone = getSettings(tx).timeZone;
+  // Open ballots, and closed ones whose closing alert is still to be raised: not every ballot the
+  // board ever held (the alerts_once index finds those already told).
   const rows = tx
     .select({ ballot: ballots, seatNumber: seats.number })
     .from(ballots)
     .innerJoin(vacancies, eq(vacancies.id, ballots.vacancyId))
     .innerJoin(seats, eq(seats.id, vacancies.seatId))
-    .where(inArray(ballots.status, ['open', 'closed', 'certified']))
+    .where(
+      or(
+        eq(ballots.status, 'open'),
+        and(
+          inArray(ballots.status, ['closed', 'certified']),
+          notExists(
+            tx
+              .select({ id: alerts.id })
+              .from(alerts)
+              .where(
+                and(
+                  eq(alerts.kind, 'ballot_closed'),
+                  eq(alerts.subjectType, 'ballot'),
+                  eq(alerts.subjectId, ballots.id),
+                  eq(alerts.threshold, 0),
+                ),
+              ),
+          ),
+        ),
+      ),
+    )
     .all();
   const due: DueAlert[] = [];
   for (const { ballot, seatNumber } of rows) {

@@ -6,25 +6,16 @@
 // time (409); someone not on the roll, or recused (403); a second vote (409); a vote that does not
 // fit the method (422).
 import crypto from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { ballots, voterRoll, votes } from '../../db/schema.js';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { type Db, foldWriteAheadLog } from '../../db/client.js';
+import { EMPTY_VOTE_CHOICES, voterRoll, votes } from '../../db/schema.js';
 import { type ActionResult, type Done, invalid, ok, type Refused, refused } from '../../lib/action-result.js';
 import { actorOf } from '../audit-log/actor.js';
 import { recordAudit } from '../audit-log/audit-log.js';
 import type { Viewer } from '../auth/permissions.js';
 import { type BallotRecord, ballotById, candidatesOf, type RollEntry, rollEntry } from './queries.js';
+import { newReceipt } from './receipts.js';
 import { readVote } from './vote-form.js';
-
-// Letters and digits that cannot be misread for one another (no 0/O, 1/I/L, 5/S, 8/B).
-const RECEIPT_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY234679';
-
-/** 12 characters from 26 (about 56 bits), grouped for reading aloud: XXXX-XXXX-XXXX. */
-export function newReceipt(): string {
-  const bytes = crypto.randomBytes(12);
-  const chars = [...bytes].map((byte) => RECEIPT_ALPHABET[byte % RECEIPT_ALPHABET.length]);
-  return `${chars.slice(0, 4).join('')}-${chars.slice(4, 8).join('')}-${chars.slice(8).join('')}`;
-}
 
 /**
  * Whether this person may vote in this ballot now, and if not why: no such ballot (404); not open
@@ -55,7 +46,7 @@ export function castVote(
   viewer: Viewer,
   now: Date,
 ): ActionResult<{ receipt: string; choices: string[] }> {
-  return db.transaction((tx) => {
+  const result = db.transaction((tx) => {
     const allowed = voterMayVote(ballotById(tx, ballotId), rollEntry(tx, ballotId, viewer.id), now);
     if (!allowed.ok) return allowed;
     const { ballot, entry } = allowed.value;
@@ -79,18 +70,37 @@ export function castVote(
       )
       .run();
     if (claimed.changes !== 1) return refused(409, 'You have already voted in this ballot; a vote is final.');
-    const receipt = newReceipt();
-    tx.insert(votes)
-      .values({
-        ballotId,
-        receipt,
-        choices: reading.choices,
-        weightClass: entry.weightClass,
-        binding: entry.binding,
-        voterId: ballot.secret ? null : viewer.id,
-        castAt: ballot.secret ? null : now.toISOString(),
-      })
-      .run();
+    // A secret ballot's row keeps no voter and no time.
+    const vote = ballot.secret
+      ? { choices: reading.choices }
+      : { choices: reading.choices, voterId: viewer.id, castAt: now.toISOString() };
+    // A random empty row of the voter's weight, made when the ballot opened, is filled in place.
+    const empty = tx
+      .select({ receipt: votes.receipt })
+      .from(votes)
+      .where(
+        and(
+          eq(votes.ballotId, ballotId),
+          eq(votes.weightClass, entry.weightClass),
+          eq(votes.binding, entry.binding),
+          sql`${votes.choices} = ${EMPTY_VOTE_CHOICES}`,
+        ),
+      )
+      .all();
+    let receipt: string;
+    if (empty.length > 0) {
+      receipt = empty[crypto.randomInt(empty.length)]!.receipt;
+      tx.update(votes)
+        .set(vote)
+        .where(and(eq(votes.ballotId, ballotId), eq(votes.receipt, receipt)))
+        .run();
+    } else {
+      // A ballot opened before vote rows were made at opening has none to fill.
+      receipt = newReceipt();
+      tx.insert(votes)
+        .values({ ballotId, receipt, weightClass: entry.weightClass, binding: entry.binding, ...vote })
+        .run();
+    }
     recordAudit(tx, {
       // A secret ballot's audit entry says that a vote was cast, never by whom.
       actor: ballot.secret ? { id: null, label: 'a voter' } : actorOf(viewer),
@@ -101,6 +111,9 @@ export function castVote(
       details: ballot.secret ? {} : { choices: reading.choices },
       at: now,
     });
-    return ok({ receipt, choices: reading.choices });
+    return ok({ receipt, choices: reading.choices, secret: ballot.secret });
   });
+  if (!result.ok) return result;
+  if (result.value.secret) foldWriteAheadLog(db);
+  return ok({ receipt: result.value.receipt, choices: result.value.choices });
 }

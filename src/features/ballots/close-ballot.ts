@@ -5,7 +5,7 @@
 // early; otherwise it closes by itself at its time (the jobs, or any read of it).
 import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client.js';
+import { type Db, foldWriteAheadLog, type Tx } from '../../db/client.js';
 import { type BallotResult, ballots } from '../../db/schema.js';
 import { type CastBallot, tallyAdvisory, tallyBallot } from '../../domain/tally.js';
 import { type ActionResult, ok, refused } from '../../lib/action-result.js';
@@ -143,11 +143,14 @@ export function closeAndCount(
  */
 export function closeBallot(db: Db, ballotId: number, viewer: Viewer, now: Date): ActionResult<BallotResult> {
   if (!permissions.manageBallots(viewer)) return refused(403, 'Only the secretariat closes a ballot early.');
-  return db.transaction((tx) => {
+  const closed = db.transaction((tx) => {
     const ballot = tx.select().from(ballots).where(eq(ballots.id, ballotId)).get();
     if (!ballot) return refused(404, 'There is no such ballot.');
     if (ballot.status !== 'open')
       return refused(409, `Ballot ${ballotId} is not open, so it cannot be closed.`);
     return ok(closeAndCount(tx, ballot, now, actorOf(viewer), viewer.id));
   });
+  // The last votes' frames leave the write-ahead log (see foldWriteAheadLog).
+  if (closed.ok) foldWriteAheadLog(db);
+  return closed;
 }

@@ -2,14 +2,25 @@
 // on the day it opens, and one representative per partner organisation (the organisation's
 // first account). A voter whose own city is a candidate's city is recused automatically. Runs
 // inside the transaction that opens the ballot (its creation, or the job when its time comes).
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { ballots, cities, nominations, terms, users, voterRoll } from '../../db/schema.js';
+import { prepareOnce } from '../../db/per-connection.js';
+import {
+  ballots,
+  cities,
+  EMPTY_VOTE_CHOICES,
+  nominations,
+  terms,
+  users,
+  voterRoll,
+  votes,
+} from '../../db/schema.js';
 import type { IsoDate } from '../../domain/dates.js';
 import type { Actor } from '../audit-log/audit-log.js';
 import { recordAudit, SYSTEM_ACTOR } from '../audit-log/audit-log.js';
 import { termActiveOn } from '../terms/term-active.js';
 import { type BallotRecord, candidatesOf } from './queries.js';
+import { newReceipts } from './receipts.js';
 
 interface Voter {
   userId: number;
@@ -70,6 +81,20 @@ export function openBallot(
       .onConflictDoNothing()
       .run();
   }
+  // One empty vote row per voter, of their weight, in receipt order (see votes.choices in schema.ts).
+  const voters = tx.select().from(voterRoll).where(eq(voterRoll.ballotId, ballot.id)).all();
+  const receipts = newReceipts(voters.length);
+  voters.forEach((voter, index) => {
+    tx.insert(votes)
+      .values({
+        ballotId: ballot.id,
+        receipt: receipts[index]!,
+        choices: sql`${EMPTY_VOTE_CHOICES}`,
+        weightClass: voter.weightClass,
+        binding: voter.binding,
+      })
+      .run();
+  });
   tx.update(ballots)
     .set({ status: 'open', openedAt: now.toISOString() })
     .where(eq(ballots.id, ballot.id))
@@ -90,10 +115,19 @@ export function openBallot(
 }
 
 /** The vacancy's shortlisted nominations: the only ones a ballot may list. */
-export function shortlistOfVacancy(tx: Tx | Db, vacancyId: number) {
-  return tx
+const shortlistRows = prepareOnce((db) =>
+  db
     .select()
     .from(nominations)
-    .where(and(eq(nominations.vacancyId, vacancyId), inArray(nominations.status, ['shortlisted'])))
-    .all();
+    .where(
+      and(
+        eq(nominations.vacancyId, sql.placeholder('vacancyId')),
+        inArray(nominations.status, ['shortlisted']),
+      ),
+    )
+    .prepare(),
+);
+
+export function shortlistOfVacancy(tx: Tx | Db, vacancyId: number) {
+  return shortlistRows(tx).all({ vacancyId });
 }

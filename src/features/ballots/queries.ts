@@ -1,7 +1,8 @@
 // Reads of ballots: the ballot with its vacancy and candidates, the viewer's line on the roll,
 // the turnout, and the votes as counted.
-import { and, asc, count, desc, eq, ne } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
+import { prepareOnce } from '../../db/per-connection.js';
 import {
   ballotCandidates,
   ballots,
@@ -17,37 +18,64 @@ import { permissions, type Viewer } from '../auth/permissions.js';
 export type BallotRecord = typeof ballots.$inferSelect;
 export type RollEntry = typeof voterRoll.$inferSelect;
 
+// The ballot pages' reads, prepared once per connection: building them costs more than running them.
+const byId = prepareOnce((db) =>
+  db
+    .select()
+    .from(ballots)
+    .where(eq(ballots.id, sql.placeholder('id')))
+    .prepare(),
+);
+
 export function ballotById(db: Db | Tx, id: number): BallotRecord | undefined {
-  return db.select().from(ballots).where(eq(ballots.id, id)).get();
+  return byId(db).get({ id });
 }
 
 /** The ballot's candidates (their nominations), in the order they were listed. */
-export function candidatesOf(db: Db | Tx, ballotId: number) {
-  return db
+const candidateRows = prepareOnce((db) =>
+  db
     .select({ nomination: nominations })
     .from(ballotCandidates)
     .innerJoin(nominations, eq(nominations.id, ballotCandidates.nominationId))
-    .where(eq(ballotCandidates.ballotId, ballotId))
+    .where(eq(ballotCandidates.ballotId, sql.placeholder('ballotId')))
     .orderBy(asc(ballotCandidates.position))
-    .all()
+    .prepare(),
+);
+
+export function candidatesOf(db: Db | Tx, ballotId: number) {
+  return candidateRows(db)
+    .all({ ballotId })
     .map((row) => row.nomination);
 }
 
-export function vacancyOfBallot(db: Db | Tx, ballot: BallotRecord) {
-  return db
+const vacancyWithSeat = prepareOnce((db) =>
+  db
     .select({ vacancy: vacancies, seatNumber: seats.number })
     .from(vacancies)
     .innerJoin(seats, eq(seats.id, vacancies.seatId))
-    .where(eq(vacancies.id, ballot.vacancyId))
-    .get()!;
+    .where(eq(vacancies.id, sql.placeholder('vacancyId')))
+    .prepare(),
+);
+
+export function vacancyOfBallot(db: Db | Tx, ballot: BallotRecord) {
+  return vacancyWithSeat(db).get({ vacancyId: ballot.vacancyId })!;
 }
 
-export function rollEntry(db: Db | Tx, ballotId: number, userId: number): RollEntry | undefined {
-  return db
+const rollRow = prepareOnce((db) =>
+  db
     .select()
     .from(voterRoll)
-    .where(and(eq(voterRoll.ballotId, ballotId), eq(voterRoll.userId, userId)))
-    .get();
+    .where(
+      and(
+        eq(voterRoll.ballotId, sql.placeholder('ballotId')),
+        eq(voterRoll.userId, sql.placeholder('userId')),
+      ),
+    )
+    .prepare(),
+);
+
+export function rollEntry(db: Db | Tx, ballotId: number, userId: number): RollEntry | undefined {
+  return rollRow(db).get({ ballotId, userId });
 }
 
 export interface Turnout {
@@ -60,8 +88,8 @@ export interface Turnout {
   recused: number;
 }
 
-export function turnoutOf(db: Db | Tx, ballotId: number): Turnout {
-  const rows = db
+const turnoutRows = prepareOnce((db) =>
+  db
     .select({
       binding: voterRoll.binding,
       voted: voterRoll.voted,
@@ -69,9 +97,13 @@ export function turnoutOf(db: Db | Tx, ballotId: number): Turnout {
       n: count(),
     })
     .from(voterRoll)
-    .where(eq(voterRoll.ballotId, ballotId))
+    .where(eq(voterRoll.ballotId, sql.placeholder('ballotId')))
     .groupBy(voterRoll.binding, voterRoll.voted, voterRoll.recusal)
-    .all();
+    .prepare(),
+);
+
+export function turnoutOf(db: Db | Tx, ballotId: number): Turnout {
+  const rows = turnoutRows(db).all({ ballotId });
   const turnout: Turnout = { entitled: 0, voted: 0, binding: 0, bindingVoted: 0, recused: 0 };
   for (const row of rows) {
     if (row.recused) {
@@ -89,13 +121,34 @@ export function turnoutOf(db: Db | Tx, ballotId: number): Turnout {
 }
 
 /** The votes of a closed ballot, in receipt order (which says nothing about when they were cast). */
+const voteRows = prepareOnce((db) =>
+  db
+    .select()
+    .from(votes)
+    .where(eq(votes.ballotId, sql.placeholder('ballotId')))
+    .orderBy(asc(votes.receipt))
+    .prepare(),
+);
+
+/** The votes cast: the rows voters filled, not the empty ones made when the ballot opened. */
 export function votesOf(db: Db | Tx, ballotId: number) {
-  return db.select().from(votes).where(eq(votes.ballotId, ballotId)).orderBy(asc(votes.receipt)).all();
+  return voteRows(db)
+    .all({ ballotId })
+    .flatMap((vote) => (vote.choices === null ? [] : [{ ...vote, choices: vote.choices }]));
 }
 
 /** A vacancy's ballots, newest first. */
+const ballotsOfVacancy = prepareOnce((db) =>
+  db
+    .select()
+    .from(ballots)
+    .where(eq(ballots.vacancyId, sql.placeholder('vacancyId')))
+    .orderBy(desc(ballots.id))
+    .prepare(),
+);
+
 export function ballotsForVacancy(db: Db | Tx, vacancyId: number) {
-  return db.select().from(ballots).where(eq(ballots.vacancyId, vacancyId)).orderBy(desc(ballots.id)).all();
+  return ballotsOfVacancy(db).all({ vacancyId });
 }
 
 /**
@@ -135,6 +188,26 @@ export function ballotsOpenTo(db: Db | Tx, viewer: Viewer) {
       row.onRoll !== null ||
       (row.ballot.status === 'draft' && permissions.takePartInBallots(viewer)),
   );
+}
+
+/** The open ballots this voter is on the roll of and has not voted in (nor recused from). */
+export function ballotsAwaitingVote(db: Db | Tx, userId: number) {
+  return db
+    .select({ id: ballots.id, closesAt: ballots.closesAt, seatNumber: seats.number })
+    .from(voterRoll)
+    .innerJoin(ballots, eq(ballots.id, voterRoll.ballotId))
+    .innerJoin(vacancies, eq(vacancies.id, ballots.vacancyId))
+    .innerJoin(seats, eq(seats.id, vacancies.seatId))
+    .where(
+      and(
+        eq(voterRoll.userId, userId),
+        eq(voterRoll.voted, false),
+        isNull(voterRoll.recusal),
+        eq(ballots.status, 'open'),
+      ),
+    )
+    .orderBy(asc(ballots.closesAt))
+    .all();
 }
 
 /** The display names of a named ballot's voters, by user id; empty for a secret ballot. */

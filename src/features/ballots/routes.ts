@@ -179,6 +179,7 @@ export default async function ballotRoutes(app: FastifyInstance, options: Ballot
 
   app.post<IdParams>('/ballots/:id/votes', loggedIn, async (request, reply) =>
     withPathId(reply, request.params.id, 'ballot', (id) => {
+      if (!visibleBallot(request.viewer!, id)) return noSuchBallot(reply);
       return answer(reply, castVote(app.db, id, request.body, request.viewer!, app.clock()), {
         ok: ({ receipt }) => {
           // The receipt is shown once: it travels to the next page in a short-lived signed cookie
@@ -233,11 +234,14 @@ export default async function ballotRoutes(app: FastifyInstance, options: Ballot
 
   app.post<IdParams>('/ballots/:id/recuse', loggedIn, async (request, reply) =>
     withPathId(reply, request.params.id, 'ballot', (id) => {
+      if (!visibleBallot(request.viewer!, id)) return noSuchBallot(reply);
       return answer(reply, recuseFromBallot(app.db, id, request.body, request.viewer!, app.clock()), {
         ok: () => reply.flash('You are recused from this ballot.', 'info').seeOther(`/ballots/${id}`),
         invalid: (errors) => {
           const ballot = ballotById(app.db, id);
-          return ballot ? ballotPage(request, reply, ballot, { errors }, 422) : noSuchBallot(reply);
+          return ballot
+            ? ballotPage(request, reply, ballot, { values: keptInput(request.body), errors }, 422)
+            : noSuchBallot(reply);
         },
       });
     }),
@@ -366,6 +370,8 @@ export default async function ballotRoutes(app: FastifyInstance, options: Ballot
       const { seatNumber } = vacancyOfBallot(app.db, ballot);
       return reply.page('ballots/live', {
         title: `Live: the ballot for seat ${seatNumber}`,
+        // The turnout refreshes itself with htmx while the ballot is open.
+        usesHtmx: true,
         seatNumber,
         ...liveData(ballot),
       });

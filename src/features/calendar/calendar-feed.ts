@@ -205,7 +205,7 @@ export function renderCalendar(
     // ical-generator 10.2 writes the calendar's NAME, X-WR-CALNAME and X-WR-CALDESC as given,
     // unescaped (unlike an event's text), so a display name with a line break could inject
     // properties. Its own RFC 5545 escape is applied here; the feed tests parse the name back.
-    name: icalText(`${CALENDAR_NAME} — ${options.holderName}`, false),
+    name: icalText(feedText(`${CALENDAR_NAME} — ${options.holderName}`), false),
     description: icalText(
       `Dates of the ${CALENDAR_NAME} that concern you, as days in the board’s time zone, ${options.timeZone}. Private: anyone with this feed’s address can read it.`,
       false,
@@ -224,14 +224,26 @@ export function renderCalendar(
       ...('day' in event.when
         ? { allDay: true, start: utcMidnight(event.when.day), end: utcMidnight(addDays(event.when.day, 1)) }
         : { start: event.when.from, end: event.when.until }),
-      summary: event.summary,
-      description: `${event.description}\n\n${link}`,
+      summary: feedText(event.summary),
+      description: feedText(`${event.description}\n\n${link}`),
       url: link,
       // Reminders of dates, not meetings: they must not mark the reader busy all day.
       transparency: ICalEventTransparency.TRANSPARENT,
     });
   }
   return calendar.toString();
+}
+
+// RFC 5545 allows no control character but a tab in a text value (3.1, 3.3.11), and a calendar app
+// may refuse the whole feed over one; names people typed can hold them (a NUL, an escape). Each
+// becomes U+FFFD, as a browser shows it. Line breaks stay: the writer escapes them as \n.
+function feedText(text: string): string {
+  return Array.from(text, (ch) => (isControl(ch) && !'\t\r\n'.includes(ch) ? '\uFFFD' : ch)).join('');
+}
+
+function isControl(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  return code < 0x20 || code === 0x7f;
 }
 
 // ical-generator writes an all-day date from a Date's UTC fields when the calendar has no zone.

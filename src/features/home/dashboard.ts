@@ -6,6 +6,7 @@ import { accountRequests, nominations } from '../../db/schema.js';
 import { addDays, daysBetween, type IsoDate } from '../../domain/dates.js';
 import { effectiveEnd, mandateEndsFirst } from '../../domain/terms.js';
 import { permissions, type Viewer } from '../auth/permissions.js';
+import { ballotsAwaitingVote } from '../ballots/queries.js';
 import { ownNominations, shortlistedCandidates } from '../nominations/queries.js';
 import { getSettings } from '../settings/settings.js';
 import { type SittingMember, sittingMembers } from '../terms/sitting-members.js';
@@ -109,6 +110,7 @@ export function dashboardFor(db: Db, viewer: Viewer, today: IsoDate) {
   const ownTerm = viewer.role === 'board_member' ? activeTermOf(db, viewer.id, today) : undefined;
   return {
     ...base,
+    awaitingVote: ballotsAwaitingVote(db, viewer.id),
     endingSoon,
     vacancies: openVacancies(db),
     shortlisted: permissions.viewShortlist(viewer) ? shortlistedCandidates(db, viewer) : [],

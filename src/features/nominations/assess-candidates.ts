@@ -1,8 +1,9 @@
 // What the app finds about each candidate for a vacancy: eligibility (DESIGN.md's rules: shown,
 // never applied by themselves) and the diversity impact on the projected board, both computed by
 // the pure domain modules from a fixed number of reads, however many candidates there are.
-import { and, eq, inArray } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
+import { prepareOnce } from '../../db/per-connection.js';
 import { cities, terms } from '../../db/schema.js';
 import { regionOf } from '../../domain/countries.js';
 import { type IsoDate, maxIsoDate } from '../../domain/dates.js';
@@ -41,15 +42,30 @@ export function candidateAsMember(nomination: NominationRecord): BoardMember {
   };
 }
 
-/** The terms served for these cities, by member: what the term limit counts. */
-function historiesOf(db: Db | Tx, cityKeys: string[]) {
-  if (cityKeys.length === 0) return [];
-  return db
+// The city keys travel as one JSON array, so that one prepared statement serves any number.
+const termsOfCities = prepareOnce((db) =>
+  db
     .select({ term: terms, city: cities })
     .from(terms)
     .innerJoin(cities, eq(cities.id, terms.cityId))
-    .where(inArray(cities.cityKey, [...new Set(cityKeys)]))
-    .all()
+    .where(sql`${cities.cityKey} IN (SELECT value FROM json_each(${sql.placeholder('cityKeys')}))`)
+    .prepare(),
+);
+
+const termWithCity = prepareOnce((db) =>
+  db
+    .select({ term: terms, city: cities })
+    .from(terms)
+    .innerJoin(cities, eq(cities.id, terms.cityId))
+    .where(eq(terms.id, sql.placeholder('termId')))
+    .prepare(),
+);
+
+/** The terms served for these cities, by member: what the term limit counts. */
+function historiesOf(db: Db | Tx, cityKeys: string[]) {
+  if (cityKeys.length === 0) return [];
+  return termsOfCities(db)
+    .all({ cityKeys: JSON.stringify([...new Set(cityKeys)]) })
     .map(asTermSpan);
 }
 
@@ -63,14 +79,7 @@ export function assessCandidates(
   // The new term starts on the vacancy date, or on the day it is filled if that is later.
   const startsOn = maxIsoDate(vacancy.freeOn, today);
   const endsOn = termEndsOn(startsOn, settings.termLengthMonths);
-  const departing = vacancy.termId
-    ? db
-        .select({ term: terms, city: cities })
-        .from(terms)
-        .innerJoin(cities, eq(cities.id, terms.cityId))
-        .where(and(eq(terms.id, vacancy.termId)))
-        .get()
-    : undefined;
+  const departing = vacancy.termId ? termWithCity(db).get({ termId: vacancy.termId }) : undefined;
   const departingKey = departing ? `term:${departing.term.id}` : null;
 
   const sittingAtVacancy = sittingMembers(db, startsOn).filter(

@@ -1,8 +1,9 @@
 // Who sees which nomination (DESIGN.md): a nominator their own; the secretariat every one ever
 // submitted; board members and partners the shortlist (and, after the ballot, its outcome). The
 // rule is applied in the query itself, so no page can forget it.
-import { and, asc, count, desc, eq, inArray, isNotNull, notInArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
+import { connectionOf, prepareOnce } from '../../db/per-connection.js';
 import { nominationEvents, nominations, seats, users, vacancies } from '../../db/schema.js';
 import { regionOf } from '../../domain/countries.js';
 import { SHORTLIST_STATUSES } from '../../domain/nomination-rules.js';
@@ -11,16 +12,37 @@ import { permissions, type Viewer } from '../auth/permissions.js';
 
 export type NominationRecord = typeof nominations.$inferSelect;
 
-/** The SQL twin of permissions.canSeeNomination. */
-export function visibleTo(viewer: Viewer): SQL {
-  const own = eq(nominations.nominatedBy, viewer.id);
-  if (permissions.reviewNominations(viewer)) return or(own, isNotNull(nominations.submittedAt))!;
-  if (permissions.viewShortlist(viewer))
+/** Which of the three visibility rules applies to the viewer (permissions.canSeeNomination). */
+type Visibility = 'submitted' | 'shortlist' | 'own';
+
+function visibilityOf(viewer: Viewer): Visibility {
+  if (permissions.reviewNominations(viewer)) return 'submitted';
+  if (permissions.viewShortlist(viewer)) return 'shortlist';
+  return 'own';
+}
+
+const viewerId = sql.placeholder('viewerId');
+
+/** The SQL twin of permissions.canSeeNomination, for each rule; the viewer is a placeholder. */
+function visibleWhere(visibility: Visibility): SQL {
+  const own = eq(nominations.nominatedBy, viewerId);
+  if (visibility === 'submitted') return or(own, isNotNull(nominations.submittedAt))!;
+  if (visibility === 'shortlist')
     return or(
       own,
       and(isNotNull(nominations.submittedAt), inArray(nominations.status, [...SHORTLIST_STATUSES])),
     )!;
   return own;
+}
+
+/** A query prepared once per connection for each visibility rule. */
+function perVisibility<T>(build: (db: Db | Tx, where: SQL) => T) {
+  const variants = {
+    submitted: prepareOnce((db) => build(db, visibleWhere('submitted'))),
+    shortlist: prepareOnce((db) => build(db, visibleWhere('shortlist'))),
+    own: prepareOnce((db) => build(db, visibleWhere('own'))),
+  };
+  return (db: Db | Tx, viewer: Viewer) => variants[visibilityOf(viewer)](db);
 }
 
 export const NOMINATIONS_PER_PAGE = 50;
@@ -35,49 +57,106 @@ function listRows(db: Db | Tx, where: SQL | undefined) {
     .orderBy(desc(nominations.id));
 }
 
-const withRegion = <T extends { nomination: NominationRecord }>(row: T) => ({
+const withRegion = <T extends { nomination: Pick<NominationRecord, 'country'> }>(row: T) => ({
   ...row,
   region: regionOf(row.nomination.country)!,
 });
 
+// The list shows a few columns of each nomination: reading only those keeps a page of fifty cheap
+// (a statement alone may be 5,000 characters).
+const pageRows = perVisibility((db, where) =>
+  db
+    .select({
+      nomination: {
+        id: nominations.id,
+        nomineeName: nominations.nomineeName,
+        cityName: nominations.cityName,
+        country: nominations.country,
+        status: nominations.status,
+        submittedAt: nominations.submittedAt,
+      },
+      seatNumber: seats.number,
+      vacancy: { id: vacancies.id },
+    })
+    .from(nominations)
+    .innerJoin(vacancies, eq(vacancies.id, nominations.vacancyId))
+    .innerJoin(seats, eq(seats.id, vacancies.seatId))
+    .where(where)
+    .orderBy(desc(nominations.id))
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
+    .prepare(),
+);
+
+// How many nominations the viewer may see, counted without visiting each row: a long history
+// holds a hundred thousand. The secretariat sees every nomination but the few never submitted
+// (SQLite counts a whole table from its b-tree pages alone); the others see a part an index holds.
+const SHORTLIST_SQL = SHORTLIST_STATUSES.map((status) => `'${status}'`).join(', ');
+const visibleCounts = {
+  submitted: prepareOnce((db) =>
+    connectionOf(db).prepare(
+      `SELECT (SELECT count(*) FROM nominations)
+            - (SELECT count(*) FROM nominations WHERE submitted_at IS NULL AND nominated_by <> @viewerId) AS n`,
+    ),
+  ),
+  shortlist: prepareOnce((db) =>
+    connectionOf(db).prepare(
+      `SELECT (SELECT count(*) FROM nominations WHERE status IN (${SHORTLIST_SQL}) AND submitted_at IS NOT NULL)
+            + (SELECT count(*) FROM nominations WHERE nominated_by = @viewerId
+                 AND NOT (status IN (${SHORTLIST_SQL}) AND submitted_at IS NOT NULL)) AS n`,
+    ),
+  ),
+  own: prepareOnce((db) =>
+    connectionOf(db).prepare('SELECT count(*) AS n FROM nominations WHERE nominated_by = @viewerId'),
+  ),
+};
+
 /** One page of the nominations this viewer may see, newest first. */
 export function nominationPage(db: Db | Tx, viewer: Viewer, page: number) {
-  const where = visibleTo(viewer);
-  const total = db.select({ n: count() }).from(nominations).where(where).get()?.n ?? 0;
-  const rows = listRows(db, where)
-    .limit(NOMINATIONS_PER_PAGE)
-    .offset((page - 1) * NOMINATIONS_PER_PAGE)
-    .all()
+  const counted = visibleCounts[visibilityOf(viewer)](db).get({ viewerId: viewer.id }) as { n: number };
+  const total = counted.n;
+  const rows = pageRows(db, viewer)
+    .all({ viewerId: viewer.id, limit: NOMINATIONS_PER_PAGE, offset: (page - 1) * NOMINATIONS_PER_PAGE })
     .map(withRegion);
   return { rows, total, page, pages: Math.max(1, Math.ceil(total / NOMINATIONS_PER_PAGE)) };
 }
 
+const vacancyRows = perVisibility((db, where) =>
+  listRows(db, and(where, eq(nominations.vacancyId, sql.placeholder('vacancyId')))).prepare(),
+);
+
 /** The nominations of one vacancy this viewer may see. */
 export function nominationsForVacancy(db: Db | Tx, viewer: Viewer, vacancyId: number) {
-  return listRows(db, and(visibleTo(viewer), eq(nominations.vacancyId, vacancyId)))
-    .all()
-    .map(withRegion);
+  return vacancyRows(db, viewer).all({ viewerId: viewer.id, vacancyId }).map(withRegion);
 }
+
+const ownRows = prepareOnce((db) => listRows(db, eq(nominations.nominatedBy, viewerId)).prepare());
 
 /** The viewer's own nominations (a nominator's dashboard). */
 export function ownNominations(db: Db | Tx, viewer: Viewer) {
-  return listRows(db, eq(nominations.nominatedBy, viewer.id)).all().map(withRegion);
+  return ownRows(db).all({ viewerId: viewer.id }).map(withRegion);
 }
+
+const shortlistedRows = perVisibility((db, where) =>
+  listRows(db, and(where, eq(nominations.status, 'shortlisted'))).prepare(),
+);
 
 /** The shortlisted candidates this viewer may see (board members' and partners' dashboards). */
 export function shortlistedCandidates(db: Db | Tx, viewer: Viewer) {
-  return listRows(db, and(visibleTo(viewer), eq(nominations.status, 'shortlisted')))
-    .all()
-    .map(withRegion);
+  return shortlistedRows(db, viewer).all({ viewerId: viewer.id }).map(withRegion);
 }
+
+const visibleById = perVisibility((db, where) =>
+  db
+    .select()
+    .from(nominations)
+    .where(and(eq(nominations.id, sql.placeholder('id')), where))
+    .prepare(),
+);
 
 /** A nomination, if this viewer may see it. */
 export function nominationFor(db: Db | Tx, id: number, viewer: Viewer): NominationRecord | undefined {
-  return db
-    .select()
-    .from(nominations)
-    .where(and(eq(nominations.id, id), visibleTo(viewer)))
-    .get();
+  return visibleById(db, viewer).get({ viewerId: viewer.id, id });
 }
 
 /** The city's nomination for the vacancy that counts (neither a draft nor withdrawn), if any. */

@@ -6,12 +6,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { COUNTRIES, regionOf } from '../../domain/countries.js';
 import { NOMINATION_STATUS_LABELS } from '../../domain/labels.js';
 import { canWithdraw } from '../../domain/nomination-rules.js';
-import { MIGRATION_CONTEXTS, REGIONS } from '../../domain/reference.js';
+import { MIGRATION_CONTEXTS } from '../../domain/reference.js';
 import type { Refused } from '../../lib/action-result.js';
 import { csvResponse } from '../../lib/csv.js';
 import { type FieldErrors, type FormValues, firstValue, idFromPath, keptInput } from '../../lib/forms.js';
 import { answer, sendRefusal, withPathId } from '../../plugins/answer.js';
-import { canSeeNomination, permissions, type Viewer } from '../auth/permissions.js';
+import { canSeeNomination, type Viewer } from '../auth/permissions.js';
 import { cityById } from '../cities/queries.js';
 import { getSettings } from '../settings/settings.js';
 import { openVacancies, type VacancyRecord, vacancyById } from '../vacancies/queries.js';
@@ -237,6 +237,8 @@ export default async function nominationRoutes(app: FastifyInstance, options: No
           nominator: nominatorOf(app.db, nomination.nominatedBy),
           assessment: row?.assessment ?? null,
           isOwner,
+          nextStep: isOwner ? nextStep(nomination, vacancy.vacancy, getSettings(app.db).timeZone) : null,
+          decisions: row?.decisions ?? [],
           canWithdraw: isOwner && canWithdraw(nomination.status, vacancy.vacancy.status),
         });
       }),

@@ -16,6 +16,8 @@ export function candidatesSection(db: Db): CandidatesSection {
       contexts: MIGRATION_CONTEXTS,
       sorts: QUEUE_SORTS,
       review: null,
+      // The secretariat's queue records decisions in place with htmx; the layout loads it then only.
+      usesHtmx: permissions.reviewNominations(viewer),
     };
   };
 }

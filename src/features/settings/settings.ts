@@ -2,6 +2,7 @@
 // there is no second copy of a default anywhere in the code.
 import { z } from 'zod';
 import type { Db, Tx } from '../../db/client.js';
+import { cacheUntilWrite } from '../../db/per-connection.js';
 import { settings as settingsTable } from '../../db/schema.js';
 import type { IsoDate } from '../../domain/dates.js';
 import { defaultDiversityRules } from '../../domain/diversity.js';
@@ -43,12 +44,24 @@ export function defaultSettings(boardSize = 8): Settings {
   };
 }
 
+// A page asks for "today" several times, and working it out in a time zone is not free. Every
+// zone's offset is a whole number of seconds, so the day cannot change within one second.
+let lastToday: { timeZone: string; second: number; day: IsoDate } | undefined;
+
 /** The calendar day it is for the board, in its time zone. */
 export function boardToday(settings: Pick<Settings, 'timeZone'>, now: Date): IsoDate {
-  return todayIn(now, settings.timeZone);
+  const second = Math.floor(now.getTime() / 1000);
+  if (lastToday?.timeZone === settings.timeZone && lastToday.second === second) return lastToday.day;
+  const day = todayIn(now, settings.timeZone);
+  lastToday = { timeZone: settings.timeZone, second, day };
+  return day;
 }
 
-export function getSettings(db: Db | Tx): Settings {
+/**
+ * The settings, read and validated once and kept until the database is written to: every rule
+ * asks for them, several times per page. The object is shared and frozen; copy it to change it.
+ */
+export const getSettings: (db: Db | Tx) => Readonly<Settings> = cacheUntilWrite((db) => {
   const stored = Object.fromEntries(
     db
       .select()
@@ -61,7 +74,7 @@ export function getSettings(db: Db | Tx): Settings {
     ...stored,
   };
   return settingsSchema.parse(merged);
-}
+});
 
 export function saveSettings(tx: Db | Tx, changes: Partial<Settings>): void {
   for (const [key, value] of Object.entries(changes)) {

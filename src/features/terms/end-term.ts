@@ -1,5 +1,6 @@
-// Ends a term early (secretariat): the member leaves the board (a former member can no longer
-// vote) and the seat's vacancy is recorded, opened at once when a nomination deadline is given.
+// Ends a term early (secretariat): the member leaves the board (they are on the roll of no ballot
+// that opens later; a ballot already open keeps the roll of its opening day, DESIGN.md "Entitled
+// voters") and the seat's vacancy is recorded, opened at once when a nomination deadline is given.
 // Refuses an unknown term (404), a term already over (409: perhaps ended a moment ago by someone
 // else), and a bad date, reason or deadline (422).
 import { and, eq, ne, notInArray } from 'drizzle-orm';

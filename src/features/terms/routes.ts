@@ -7,7 +7,7 @@ import { COUNTRIES } from '../../domain/countries.js';
 import { addDays, addMonths, daysBetween, isIsoDate } from '../../domain/dates.js';
 import { MIGRATION_CONTEXTS, TERM_END_REASONS } from '../../domain/reference.js';
 import { daysLeft, effectiveEnd, mandateEndsFirst, vacancyClusters } from '../../domain/terms.js';
-import { type FieldErrors, type FormValues, keptInput } from '../../lib/forms.js';
+import { type FieldErrors, type FormValues, firstValue, keptInput } from '../../lib/forms.js';
 import { answer, sendRefusal, withPathId } from '../../plugins/answer.js';
 import { getSettings } from '../settings/settings.js';
 import { boardDiversityOn } from './board-diversity.js';
@@ -15,11 +15,11 @@ import { endTerm } from './end-term.js';
 import {
   allSeats,
   asTermSpan,
+  seatHistoryPage,
   seatOverview,
   seatVacancies,
   type TermRow,
   termById,
-  termsWithCities,
 } from './queries.js';
 import { startTerm } from './start-term.js';
 import { buildTimeline, TIMELINE } from './timeline.js';
@@ -32,14 +32,17 @@ export default async function termRoutes(app: FastifyInstance) {
     { preHandler: app.requirePermission('viewTerms') },
     async (request, reply) => {
       const day = app.today();
-      const rows = termsWithCities(app.db);
-      const overview = seatOverview(app.db, day, rows);
+      // The seats as they stand and what the timeline shows, not every term the board ever had.
+      const overview = seatOverview(app.db, day, addMonths(day, -TIMELINE.monthsBefore));
       const vacancies = seatVacancies(app.db);
       const forecasts = overview.flatMap((entry) =>
         entry.current && mandateEndsFirst(asTermSpan(entry.current)) ? [entry.current] : [],
       );
       const clusters = vacancyClusters(
-        rows.filter((row) => effectiveEnd(row.term) > day).map(asTermSpan),
+        overview
+          .flatMap((entry) => [...(entry.current ? [entry.current] : []), ...entry.future])
+          .filter((row) => effectiveEnd(row.term) > day)
+          .map(asTermSpan),
         day,
         addMonths(day, TIMELINE.monthsAfter),
         { includeMandateForecasts: true },
@@ -76,6 +79,22 @@ export default async function termRoutes(app: FastifyInstance) {
         timelineMonths: TIMELINE.monthsAfter,
       });
     },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { page?: string } }>(
+    '/terms/seats/:id/history',
+    { preHandler: app.requirePermission('viewTerms') },
+    async (request, reply) =>
+      withPathId(reply, request.params.id, 'seat', (seatId) => {
+        const seat = allSeats(app.db).find((candidate) => candidate.id === seatId);
+        if (!seat) return sendRefusal(reply, { status: 404, message: `There is no seat ${seatId}.` });
+        const page = Math.min(10_000, Math.max(1, Number.parseInt(firstValue(request.query.page), 10) || 1));
+        return reply.page('terms/history', {
+          title: `Seat ${seat.number}: earlier terms`,
+          seat,
+          ...seatHistoryPage(app.db, seat.id, app.today(), page),
+        });
+      }),
   );
 
   function startTermPage(reply: FastifyReply, values: FormValues, errors: FieldErrors, status = 200) {

@@ -1,22 +1,28 @@
 // The members sitting on a given day, with their city and seat: the board page, the terms page
 // and every diversity computation start from this one query. A member's region and contexts are
 // the ones their term recorded when it started (DESIGN.md, "History is kept").
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
+import { prepareOnce } from '../../db/per-connection.js';
 import { cities, seats, terms } from '../../db/schema.js';
 import type { IsoDate } from '../../domain/dates.js';
 import type { BoardMember } from '../../domain/diversity.js';
 import { termActiveOn } from './term-active.js';
 
-export function sittingMembers(db: Db | Tx, day: IsoDate) {
-  return db
+const sittingOn = prepareOnce((db) =>
+  db
     .select({ term: terms, city: cities, seatNumber: seats.number })
     .from(terms)
     .innerJoin(cities, eq(cities.id, terms.cityId))
     .innerJoin(seats, eq(seats.id, terms.seatId))
-    .where(termActiveOn(day))
+    .where(termActiveOn(sql.placeholder('day')))
     .orderBy(asc(seats.number))
-    .all()
+    .prepare(),
+);
+
+export function sittingMembers(db: Db | Tx, day: IsoDate) {
+  return sittingOn(db)
+    .all({ day })
     .map((row) => ({ ...row, region: row.term.region }));
 }
 

@@ -47,11 +47,21 @@ export function buildTimeline(overview: SeatOverview[], vacancies: VacancyMark[]
   const from = addMonths(today, -TIMELINE.monthsBefore);
   const until = addMonths(today, TIMELINE.monthsAfter);
   const totalDays = daysBetween(from, until);
-  const xOf = (date: IsoDate) =>
-    TIMELINE.labelWidth +
-    Math.round(
-      (daysBetween(from, maxIsoDate(from, minIsoDate(until, date))) / totalDays) * TIMELINE.plotWidth,
-    );
+  // Bars share their dates (today, the window's ends, one term's end and the next's start), and
+  // each date's position costs several date parses: work each out once per timeline.
+  const positions = new Map<IsoDate, number>();
+  const xOf = (date: IsoDate) => {
+    let x = positions.get(date);
+    if (x === undefined) {
+      x =
+        TIMELINE.labelWidth +
+        Math.round(
+          (daysBetween(from, maxIsoDate(from, minIsoDate(until, date))) / totalDays) * TIMELINE.plotWidth,
+        );
+      positions.set(date, x);
+    }
+    return x;
+  };
   const bar = (
     start: IsoDate,
     end: IsoDate,

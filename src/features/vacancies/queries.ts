@@ -1,8 +1,10 @@
 // Reads of vacancies with their seat and departing term, shared by the vacancy pages, the
 // dashboard, the board page and the nomination forms.
-import { and, asc, desc, eq, notInArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
+import { prepareOnce } from '../../db/per-connection.js';
 import { cities, seats, terms, vacancies } from '../../db/schema.js';
+import { VACANCY_STATUSES } from '../../domain/reference.js';
 
 function vacancyRows(db: Db | Tx) {
   return db
@@ -21,26 +23,43 @@ const withRegion = (row: Row) => ({ ...row, region: row.term?.region });
 
 export type VacancyRecord = typeof vacancies.$inferSelect;
 
+/**
+ * The statuses of a vacancy still in progress, listed rather than "not filled or cancelled" so
+ * that the status index finds them among the thousands a long history has filled.
+ */
+export const UNFINISHED_STATUSES = VACANCY_STATUSES.filter(
+  (status) => status !== 'filled' && status !== 'cancelled',
+);
+
+const unfinishedRows = prepareOnce((db) =>
+  vacancyRows(db)
+    .where(inArray(vacancies.status, UNFINISHED_STATUSES))
+    .orderBy(asc(vacancies.freeOn))
+    .prepare(),
+);
+
+const openRows = prepareOnce((db) =>
+  vacancyRows(db).where(eq(vacancies.status, 'open')).orderBy(asc(vacancies.nominationDeadline)).prepare(),
+);
+
+const rowById = prepareOnce((db) =>
+  vacancyRows(db)
+    .where(eq(vacancies.id, sql.placeholder('id')))
+    .prepare(),
+);
+
 /** The secretariat's list: every vacancy not yet filled or cancelled, upcoming ones too. */
 export function unfinishedVacancies(db: Db | Tx) {
-  return vacancyRows(db)
-    .where(notInArray(vacancies.status, ['filled', 'cancelled']))
-    .orderBy(asc(vacancies.freeOn))
-    .all()
-    .map(withRegion);
+  return unfinishedRows(db).all().map(withRegion);
 }
 
 /** Everyone else's list: vacancies open for nominations. */
 export function openVacancies(db: Db | Tx) {
-  return vacancyRows(db)
-    .where(eq(vacancies.status, 'open'))
-    .orderBy(asc(vacancies.nominationDeadline))
-    .all()
-    .map(withRegion);
+  return openRows(db).all().map(withRegion);
 }
 
 export function vacancyById(db: Db | Tx, id: number) {
-  const row = vacancyRows(db).where(eq(vacancies.id, id)).get();
+  const row = rowById(db).get({ id });
   return row ? withRegion(row) : undefined;
 }
 

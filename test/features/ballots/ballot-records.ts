@@ -89,8 +89,14 @@ export function rollOf(t: TestApp, ballotId: number) {
     .all();
 }
 
+/** The votes cast in a ballot: its filled rows, not the empty ones made for each voter at opening. */
 export function votesIn(t: TestApp, ballotId: number) {
-  return t.db.select().from(votes).where(eq(votes.ballotId, ballotId)).all();
+  return t.db
+    .select()
+    .from(votes)
+    .where(eq(votes.ballotId, ballotId))
+    .all()
+    .filter((vote) => vote.choices !== null);
 }
 
 /** The ballot a `POST /ballots` (or a runoff) redirected to. */

@@ -255,10 +255,18 @@ describe('who may vote, and when', () => {
   });
   afterEach(async () => t.close());
 
-  it('refuses a nominator (403), recording nothing', async () => {
+  it('refuses a nominator, who cannot see the ballot (404), recording nothing', async () => {
     const { ballotId } = await ballotOf(t, 'single');
     const before = ballotState(t);
     const { response } = await vote(t, 'nominator.montevideo', ballotId, { choice: String(M) });
+    expect(response.status).toBe(404);
+    expect(ballotState(t)).toBe(before);
+  });
+
+  it('refuses the secretariat, who sees the ballot but is not on its roll (403), recording nothing', async () => {
+    const { ballotId } = await ballotOf(t, 'single');
+    const before = ballotState(t);
+    const { response } = await vote(t, 'secretariat', ballotId, { choice: String(M) });
     expect(response.status).toBe(403);
     expect(textOf(response.text)).toContain(
       'You are not on this ballot’s voter roll, so you cannot vote in it.',
@@ -266,7 +274,7 @@ describe('who may vote, and when', () => {
     expect(ballotState(t)).toBe(before);
   });
 
-  it('refuses a former member whose term ended before the ballot opened (403)', async () => {
+  it('refuses a former member whose term ended before the ballot opened: not on its roll, they cannot see it (404)', async () => {
     const secretariat = await logInAs(t, 'secretariat');
     const kampala = termOf(t, 'Kampala');
     const ended = await secretariat.post(`/terms/${kampala.id}/end`, {
@@ -278,7 +286,7 @@ describe('who may vote, and when', () => {
     const { ballotId } = await ballotOf(t, 'single');
     const before = ballotState(t);
     const { response } = await vote(t, 'mayor.kampala', ballotId, { choice: String(M) });
-    expect(response.status).toBe(403);
+    expect(response.status).toBe(404);
     expect(ballotState(t)).toBe(before);
   });
 

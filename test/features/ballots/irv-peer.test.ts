@@ -1,19 +1,17 @@
 // The independent peer check: fifteen elections with round-by-round results published by RCTab,
 // a certified tabulator (test/fixtures/irv-peer/README.md), each recounted by the real command
-// (`node --import tsx src/cli.ts tally <file>`) and compared round by round. Agreement is as the
+// (`npm run cli -- tally <file>`, its program run in-process) and compared round by round. Agreement is as the
 // README defines it: the same tally for every continuing candidate in every round, the same
 // winner, and differences only where RCTab's own tie rule (candidate order, a random draw) met a
 // tie that ours, the earlier rounds latest first, settles otherwise. Those places are asserted
 // one by one below, so a change in how we break a tie cannot pass unnoticed.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliOutcome, cliInProcess } from '../../helpers/cli.js';
 
-const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const fixtures = path.join(root, 'test', 'fixtures', 'irv-peer');
 
@@ -284,17 +282,8 @@ async function inTurn<T, R>(items: T[], parallel: number, work: (item: T) => Pro
   return results;
 }
 
-async function tallyCommand(file: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'tally', file], {
-      cwd: root,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+function tallyCommand(file: string): Promise<CliOutcome> {
+  return cliInProcess(['tally', file]);
 }
 
 describe('the recount command agrees with RCTab on fifteen published elections', () => {

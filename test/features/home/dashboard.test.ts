@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { terms } from '../../../src/db/schema.js';
 import { logInAs, makeTestApp, type TestApp } from '../../helpers/app.js';
+import { CANDIDATE, NOW, openAthensBallot } from '../ballots/ballot-records.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -90,5 +91,31 @@ describe('the secretariat’s list of what is due', () => {
     );
     const opened = await secretariat.post('/vacancies', { seatId: '3', nominationDeadline: '2026-12-20' });
     expect(opened.status).toBe(303);
+  });
+});
+
+describe('a voter’s dashboard while a ballot is open', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await makeTestApp({ now: NOW });
+  });
+  afterAll(async () => app.close());
+
+  it('leads with the ballot awaiting their vote, until they have voted', async () => {
+    const { ballotId } = await openAthensBallot(app, { method: 'single' });
+    const amman = await logInAs(app, 'mayor.amman');
+    const before = await amman.get('/');
+    expect(before.text).toContain('Your vote is awaited');
+    expect(before.text).toContain(
+      `<a href="/ballots/${ballotId}">The ballot for seat 2</a> is open until 2026-12-05 17:00 UTC`,
+    );
+    expect((await (await logInAs(app, 'partner.c40')).get('/')).text).toContain('Your vote is awaited');
+    expect(
+      (await amman.post(`/ballots/${ballotId}/votes`, { choice: String(CANDIDATE.montevideo) })).status,
+    ).toBe(303);
+    expect((await amman.get('/')).text).not.toContain('Your vote is awaited');
+    expect((await (await logInAs(app, 'nominator.zurich')).get('/')).text).not.toContain(
+      'Your vote is awaited',
+    );
   });
 });

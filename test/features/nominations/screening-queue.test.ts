@@ -39,7 +39,9 @@ describe('the screening queue on a vacancy page (secretariat)', () => {
 
   it('shows what each candidate adds to the board: South Asia for Dhaka North, Latin America for Montevideo', async () => {
     const response = await (await logInAs(t, 'secretariat')).get(ATHENS);
-    expect(textOf(screeningRow(response.text, NOMINATION.dhakaNorth)!)).toMatch(/Brings to the board: South Asia/);
+    expect(textOf(screeningRow(response.text, NOMINATION.dhakaNorth)!)).toMatch(
+      /Brings to the board: South Asia/,
+    );
     expect(textOf(screeningRow(response.text, NOMINATION.montevideo)!)).toMatch(
       /Brings to the board: Latin America & Caribbean/,
     );
