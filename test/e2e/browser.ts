@@ -5,6 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  type APIRequestContext,
+  request as apiRequest,
   type Browser,
   type BrowserContext,
   chromium,
@@ -22,15 +24,36 @@ export const SCREENSHOTS = path.resolve('test-results');
 /** How long one navigation or one wait for an element may take before the test fails. */
 const WAIT_TIMEOUT_MS = 15_000;
 
+/** How a new browser context looks: its window size, and whether it runs JavaScript. */
+export interface PageOptions {
+  viewport?: { width: number; height: number };
+  javaScriptEnabled?: boolean;
+}
+
 export interface Harness {
   /** The running server; valid inside tests (after beforeAll). */
   server(): RunningServer;
+  /** The shared Chromium; valid inside tests. */
+  browser(): Browser;
   /** A page in a new browser context: a new user with their own cookies. */
-  newPage(): Promise<Page>;
+  newPage(options?: PageOptions): Promise<Page>;
   /** A new page for the demo account `localPart@demo.mmc.example`, logged in through the form. */
-  pageLoggedInAs(localPart: string): Promise<Page>;
+  pageLoggedInAs(localPart: string, options?: PageOptions): Promise<Page>;
+  /**
+   * An HTTP client logged in as the demo account, for the set-up a walkthrough does not show
+   * (someone else's votes, a nomination made elsewhere). It sends the public origin as `Origin`,
+   * as a client without Sec-Fetch-Site must (CONTRACT.md, "HTTP").
+   */
+  clientAs(localPart: string): Promise<APIRequestContext>;
   /** What the pages logged as errors so far in this test (checked after every test anyway). */
   pageProblems(): string[];
+}
+
+const pagesWithoutJavaScript = new WeakSet<Page>();
+
+/** False for a page opened with `javaScriptEnabled: false`. */
+export function runsJavaScript(page: Page): boolean {
+  return !pagesWithoutJavaScript.has(page);
 }
 
 /** Registers the hooks of a test file and returns what its tests use. */
@@ -38,6 +61,7 @@ export function useServerAndBrowser(): Harness {
   let server: RunningServer;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
+  const clients: APIRequestContext[] = [];
   const problems: string[] = [];
 
   beforeAll(async () => {
@@ -70,6 +94,7 @@ export function useServerAndBrowser(): Harness {
 
   afterEach(async (context) => {
     await Promise.all(contexts.splice(0).map((browserContext) => browserContext.close()));
+    await Promise.all(clients.splice(0).map((client) => client.dispose()));
     if (context.task.result?.state === 'fail') console.error(`Server output so far:\n${server.output()}`);
     const found = problems.splice(0);
     if (found.length > 0) throw new Error(`The pages logged errors:\n${found.join('\n')}`);
@@ -80,10 +105,11 @@ export function useServerAndBrowser(): Harness {
     await server?.stop();
   });
 
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext();
+  async function newPage(options: PageOptions = {}): Promise<Page> {
+    const context = await browser.newContext(options);
     contexts.push(context);
     const page = await context.newPage();
+    if (options.javaScriptEnabled === false) pagesWithoutJavaScript.add(page);
     page.setDefaultTimeout(WAIT_TIMEOUT_MS);
     page.on('pageerror', (error) => problems.push(`${page.url()}: uncaught ${error.message}`));
     page.on('console', (message) => {
@@ -97,9 +123,10 @@ export function useServerAndBrowser(): Harness {
 
   return {
     server: () => server,
+    browser: () => browser,
     newPage,
-    async pageLoggedInAs(localPart: string) {
-      const page = await newPage();
+    async pageLoggedInAs(localPart: string, options?: PageOptions) {
+      const page = await newPage(options);
       const response = await logIn(page, server.origin, demoEmail(localPart));
       if (response.status() !== 303) {
         throw new Error(
@@ -108,6 +135,21 @@ export function useServerAndBrowser(): Harness {
       }
       await expectPath(page, '/', `logging in as ${demoEmail(localPart)}`);
       return page;
+    },
+    async clientAs(localPart: string) {
+      const client = await apiRequest.newContext({
+        baseURL: server.origin,
+        extraHTTPHeaders: { origin: server.origin },
+        maxRedirects: 0,
+      });
+      clients.push(client);
+      const response = await client.post('/login', {
+        form: { email: demoEmail(localPart), password: DEMO_PASSWORD },
+      });
+      if (response.status() !== 303) {
+        throw new Error(`Logging in ${demoEmail(localPart)} by HTTP answered ${response.status()}`);
+      }
+      return client;
     },
     pageProblems: () => [...problems],
   };

@@ -276,7 +276,12 @@ describe('a nomination from the form to its withdrawal, in a real browser', () =
     expect(fileDownload.suggestedFilename()).toBe('letter.pdf');
     expect(await fileDownload.failure()).toBeNull();
 
-    const withdrawn = await submitWith(nominator, 'Withdraw the nomination');
+    // Withdrawing asks first: with JavaScript in a dialog on the page (walk-nominating.test.ts
+    // also walks the confirmation page without it).
+    await nominator.getByRole('link', { name: 'Withdraw…' }).click();
+    const dialog = nominator.getByRole('dialog', { name: `Withdraw the nomination of ${NOMINEE.name}?` });
+    await waitForVisible(dialog, 'the confirmation dialog');
+    const withdrawn = await submitWith(nominator, 'Yes, withdraw it', dialog);
     expect(withdrawn.status(), `withdrawing: ${await visibleText(nominator)}`).toBe(303);
     await expectPath(nominator, `/nominations/${nominationId}`, 'withdrawing the nomination');
     await waitForText(nominator.getByRole('status'), 'The nomination is withdrawn.', 'the flash message');
@@ -288,7 +293,7 @@ describe('a nomination from the form to its withdrawal, in a real browser', () =
       /Ineligible → Withdrawn/,
     );
     expect(
-      await nominator.getByRole('button', { name: 'Withdraw the nomination' }).count(),
+      await nominator.getByRole('link', { name: 'Withdraw…' }).count(),
       'a withdrawn nomination cannot be withdrawn again',
     ).toBe(0);
   });

@@ -28,6 +28,8 @@ const SERVER_VARIABLES = [
 
 export interface RunningServer {
   port: number;
+  /** The server's SQLite file; the folder beside it holds mail/ and the uploads. */
+  databasePath: string;
   /** The origin the browser uses: PUBLIC_ORIGIN's default, http://localhost:<port>. */
   origin: string;
   /** Everything the server printed so far, for failure messages. */
@@ -66,16 +68,18 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** The environment of a server (or of an operator command) on this port and database. */
+function serverEnvironment(port: number, databasePath: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of SERVER_VARIABLES) delete env[name];
+  return Object.assign(env, { PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: databasePath });
+}
+
 export async function startServer(): Promise<RunningServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'board-e2e-'));
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of SERVER_VARIABLES) delete env[name];
-  Object.assign(env, {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATABASE_PATH: path.join(dir, 'board.db'),
-  });
+  const databasePath = path.join(dir, 'board.db');
+  const env = serverEnvironment(port, databasePath);
 
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: REPO_ROOT,
@@ -118,5 +122,27 @@ export async function startServer(): Promise<RunningServer> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
-  return { port, origin: `http://localhost:${port}`, output, stop };
+  return { port, databasePath, origin: `http://localhost:${port}`, output, stop };
+}
+
+/**
+ * Runs an operator command against the server's database, as `npm run cli -- <args>` would
+ * (CONTRACT.md, "Commands"); resolves with what it printed, rejects when it exits with an error.
+ */
+export async function runCli(server: RunningServer, args: string[]): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: REPO_ROOT,
+    env: serverEnvironment(server.port, server.databasePath),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`npm run cli -- ${args.join(' ')} exited with ${code}:\n${output}`);
+  return output;
 }
