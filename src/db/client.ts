@@ -1,4 +1,5 @@
 // Opens the SQLite database, sets the pragmas an election system needs, and applies migrations.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,8 +55,21 @@ export function foldWriteAheadLog(db: Db): void {
   }
 }
 
-/** A database-wide online backup, safe while the app is serving requests. */
+/**
+ * A backup of the whole database, safe while the app (and other processes) write: `VACUUM INTO`
+ * copies one consistent snapshot inside a single read transaction, so writers go on meanwhile
+ * and a stream of writes cannot restart it forever (as it can SQLite's page-by-page backup). The
+ * copy is compact: no free page of the source, so nothing deleted, comes with it. It is written
+ * beside the destination and renamed into place, so the destination is never half a backup.
+ */
 export async function backupDatabase(db: Db, destination: string): Promise<void> {
-  fs.mkdirSync(path.dirname(path.resolve(destination)), { recursive: true });
-  await db.$client.backup(destination);
+  const target = path.resolve(destination);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const partial = `${target}.partial-${crypto.randomBytes(6).toString('hex')}`;
+  try {
+    db.$client.prepare('VACUUM INTO ?').run(partial);
+    fs.renameSync(partial, target);
+  } finally {
+    fs.rmSync(partial, { force: true });
+  }
 }
