@@ -5,17 +5,16 @@
 import { Cron } from 'croner';
 import type { FastifyBaseLogger } from 'fastify';
 import { getSettings } from '../features/settings/settings.js';
+import { deliverMail } from './deliver-mail.js';
 import { advanceStates, type JobContext, runAlertJob } from './run-jobs.js';
 
 export interface Scheduler {
   stop(): void;
 }
 
-export type MailJob = (context: JobContext, now: Date) => Promise<unknown>;
-
 export function startScheduler(
   context: JobContext,
-  options: { clock: () => Date; log: FastifyBaseLogger; deliverMail?: MailJob },
+  options: { clock: () => Date; log: FastifyBaseLogger },
 ): Scheduler {
   let lastRun = 0;
   const tick = async () => {
@@ -26,7 +25,7 @@ export function startScheduler(
     for (const [name, job] of [
       ['advance-states', () => advanceStates(context, now)],
       ['alerts', () => runAlertJob(context, now)],
-      ['mail', () => options.deliverMail?.(context, options.clock())],
+      ['mail', () => deliverMail(context, options.clock())],
     ] as const) {
       try {
         await job();

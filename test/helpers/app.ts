@@ -34,10 +34,22 @@ export async function makeTestApp(
   options: { seed?: boolean; now?: Date; env?: Record<string, string> } = {},
 ): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'board-test-'));
-  const config = loadConfig({ DATABASE_PATH: path.join(dir, 'board.db'), PORT: '3000', ...options.env });
+  return appInFolder(dir, options.now ?? new Date(), options.env, async (db, clock) => {
+    if (options.seed !== false) await seedDemo(db, { password: DEMO_PASSWORD, now: clock.now });
+  });
+}
+
+/** The real app on `dir`/board.db (seeded by `prepare`, if given); closing it removes the folder. */
+async function appInFolder(
+  dir: string,
+  now: Date,
+  env: Record<string, string> = {},
+  prepare?: (db: Db, clock: MutableClock) => Promise<void>,
+): Promise<TestApp> {
+  const config = loadConfig({ DATABASE_PATH: path.join(dir, 'board.db'), PORT: '3000', ...env });
   const db = openDatabase(config.databasePath);
-  const clock = new MutableClock(options.now ?? new Date());
-  if (options.seed !== false) await seedDemo(db, { password: DEMO_PASSWORD, now: clock.now });
+  const clock = new MutableClock(now);
+  await prepare?.(db, clock);
   const app = await buildApp({ config, db, clock: clock.read });
   await app.ready();
   return {
@@ -52,6 +64,34 @@ export async function makeTestApp(
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A state of an app's data folder: its database and every other file (uploads, server secret). */
+export interface AppImage {
+  image: Buffer;
+  files: Map<string, Buffer>;
+}
+
+export function imageOf(t: TestApp): AppImage {
+  const files = new Map<string, Buffer>();
+  for (const entry of fs.readdirSync(t.dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const relative = path.relative(t.dir, path.join(entry.parentPath, entry.name));
+    if (!/^board\.db(-wal|-shm)?$/.test(relative))
+      files.set(relative, fs.readFileSync(path.join(t.dir, relative)));
+  }
+  return { image: t.db.$client.serialize(), files };
+}
+
+/** A fresh app on a copy of that state (same database, server secret and uploads), its clock at `now`. */
+export function openImage(image: AppImage, now: Date, env: Record<string, string> = {}): Promise<TestApp> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'board-image-'));
+  for (const [name, body] of image.files) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), body);
+  }
+  fs.writeFileSync(path.join(dir, 'board.db'), image.image);
+  return appInFolder(dir, now, env);
 }
 
 /** A browser-like client: keeps cookies, and posts as a page of the app would (same origin). */

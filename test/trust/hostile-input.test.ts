@@ -6,14 +6,10 @@
 // numbers, ids, passwords) refuse every payload. Every payload x field x surface checked is
 // counted; the last test prints the figure (the README's "Security and reliability" section).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { and, asc, eq, gt } from 'drizzle-orm';
 import type supertest from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/client.js';
 import {
   accountRequests,
   ballots,
@@ -29,7 +25,16 @@ import { raiseAlerts } from '../../src/features/alerts/raise-alerts.js';
 import { deliverMail } from '../../src/jobs/deliver-mail.js';
 import { feedOf } from '../features/calendar/feeds.js';
 import { deliverPendingMail } from '../features/mail/delivery.js';
-import { client, logInAs, MutableClock, makeTestApp, ORIGIN, type TestApp } from '../helpers/app.js';
+import {
+  type AppImage,
+  client,
+  imageOf,
+  logInAs,
+  makeTestApp,
+  ORIGIN,
+  openImage,
+  type TestApp,
+} from '../helpers/app.js';
 import {
   activeMarkup,
   asInFeed,
@@ -401,47 +406,10 @@ function moveBogotaTo(t: TestApp, cityId: number) {
     .run();
 }
 
-/** A state of the board, kept to open any number of identical apps from (database and data folder). */
-interface Snapshot {
-  image: Buffer;
-  files: Map<string, Buffer>;
-}
-
-function snapshotOf(t: TestApp): Snapshot {
-  const files = new Map<string, Buffer>();
-  for (const entry of fs.readdirSync(t.dir, { recursive: true, withFileTypes: true })) {
-    const full = path.join(entry.parentPath, entry.name);
-    if (entry.isFile() && !/^board\.db(-wal|-shm)?$/.test(entry.name))
-      files.set(path.relative(t.dir, full), fs.readFileSync(full));
-  }
-  return { image: t.db.$client.serialize(), files };
-}
-
-async function openSnapshot(snapshot: Snapshot): Promise<TestApp> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'board-hostile-'));
-  for (const [name, body] of snapshot.files) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), body);
-  }
-  fs.writeFileSync(path.join(dir, 'board.db'), snapshot.image);
-  const config = loadConfig({ DATABASE_PATH: path.join(dir, 'board.db'), PORT: '3000' });
-  const db = openDatabase(config.databasePath);
-  const clock = new MutableClock(NOW);
-  const app = await buildApp({ config, db, clock: clock.read });
-  await app.ready();
-  return {
-    app,
-    db,
-    config,
-    clock,
-    dir,
-    async close() {
-      await app.close();
-      db.$client.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+/** A state of the board, kept to open any number of identical apps from, at NOW. */
+type Snapshot = AppImage;
+const snapshotOf = imageOf;
+const openSnapshot = (snapshot: Snapshot) => openImage(snapshot, NOW);
 
 /** A stored field holds the payload as typed, trimmed like every text field; nothing else. */
 function expectStoredAsTyped(stored: string, payload: HostilePayload, where: string) {

@@ -1,18 +1,6 @@
-// The world the trust tests act in: the demo board at a fixed instant, brought through the real
-// routes and jobs to each state some route needs (nominations under screening, a shortlist, an
-// open ballot, a closed one, a tie for the chair, a tie for a runoff), with one logged-in session
-// per role. Each state is kept as a snapshot (the database image and the data folder beside it,
-// which holds the server secret and uploaded files), from which any number of identical apps can
-// be opened: a request that changes something gets an app of its own, so it changes no other
-// request's answer. The clock never moves once a state is built, so no session is refreshed.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import supertest from 'supertest';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { type Db, openDatabase } from '../../src/db/client.js';
+import type { Db } from '../../src/db/client.js';
 import {
   accountRequests,
   alertRecipients,
@@ -33,12 +21,14 @@ import type { MailTransport } from '../../src/features/mail/transport.js';
 import { deliverMail } from '../../src/jobs/deliver-mail.js';
 import { deliveredInvitationToken } from '../features/mail/delivery.js';
 import {
+  type AppImage,
   client,
   cookieValue,
   DEMO_PASSWORD,
-  MutableClock,
+  imageOf,
   makeTestApp,
   ORIGIN,
+  openImage,
   type TestApp,
 } from '../helpers/app.js';
 
@@ -114,10 +104,8 @@ export interface WorldIds {
   bristolReceipt: { cookie: string; code: string } | null;
 }
 
-export interface Snapshot {
+export interface Snapshot extends AppImage {
   name: StateName;
-  image: Buffer;
-  files: Map<string, Buffer>;
   ids: WorldIds;
 }
 
@@ -129,47 +117,13 @@ export interface World {
 
 // --- Opening apps -------------------------------------------------------------------------------
 
-function filesOf(dir: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const full = path.join(entry.parentPath, entry.name);
-    const relative = path.relative(dir, full);
-    if (/^board\.db(-wal|-shm)?$/.test(relative)) continue;
-    files.set(relative, fs.readFileSync(full));
-  }
-  return files;
-}
-
 function takeSnapshot(t: TestApp, name: StateName, ids: WorldIds): Snapshot {
-  return { name, image: t.db.$client.serialize(), files: filesOf(t.dir), ids };
+  return { name, ...imageOf(t), ids };
 }
 
 /** A fresh app on a copy of the state: same database, same server secret, same uploads, at NOW. */
-export async function openSnapshot(snapshot: Snapshot, env: Record<string, string> = {}): Promise<TestApp> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'board-trust-'));
-  for (const [name, body] of snapshot.files) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), body);
-  }
-  fs.writeFileSync(path.join(dir, 'board.db'), snapshot.image);
-  const config = loadConfig({ DATABASE_PATH: path.join(dir, 'board.db'), PORT: '3000', ...env });
-  const db = openDatabase(config.databasePath);
-  const clock = new MutableClock(NOW);
-  const app = await buildApp({ config, db, clock: clock.read });
-  await app.ready();
-  return {
-    app,
-    db,
-    config,
-    clock,
-    dir,
-    async close() {
-      await app.close();
-      db.$client.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+export function openSnapshot(snapshot: Snapshot, env: Record<string, string> = {}): Promise<TestApp> {
+  return openImage(snapshot, NOW, env);
 }
 
 // --- Requests as a role -------------------------------------------------------------------------
