@@ -94,6 +94,18 @@ function describeViolations(violations: AxeViolation[]): string {
     .join('\n');
 }
 
+/** Tables that turn into cards on a phone (.stack-on-phone) yet are wider than their scroll area. */
+async function tablesScrollingSideways(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('table.stack-on-phone')].flatMap((table) => {
+      const area = table.closest('.table-wrap') ?? table.parentElement!;
+      if (area.scrollWidth <= area.clientWidth + 1) return [];
+      const name = area.getAttribute('aria-label') ?? table.getAttribute('aria-label') ?? table.id;
+      return [`${name}: ${area.scrollWidth} px of content in ${area.clientWidth} px`];
+    }),
+  );
+}
+
 /** The elements that stick out past the right edge of the window, for a failure message. */
 async function overflowingElements(page: Page, width: number): Promise<string[]> {
   return page.evaluate((limit) => {
@@ -157,6 +169,13 @@ export class Walk {
       expect.fail(
         `${where} is ${scrollWidth} px wide in a ${limit} px window. Past the edge:\n  ${culprits.join('\n  ')}`,
       );
+    }
+
+    if (limit <= 640) {
+      // On a phone, a table marked to become cards must not scroll sideways inside its wrapper.
+      const scrolling = await tablesScrollingSideways(page);
+      if (scrolling.length > 0)
+        expect.fail(`${where}: tables meant to become cards scroll sideways:\n  ${scrolling.join('\n  ')}`);
     }
 
     const violations = runsJavaScript(page)

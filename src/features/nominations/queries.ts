@@ -4,7 +4,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { connectionOf, prepareOnce } from '../../db/per-connection.js';
-import { nominationEvents, nominations, seats, users, vacancies } from '../../db/schema.js';
+import { ballots, nominationEvents, nominations, seats, users, vacancies } from '../../db/schema.js';
 import { regionOf } from '../../domain/countries.js';
 import { SHORTLIST_STATUSES } from '../../domain/nomination-rules.js';
 import type { NominationStatus } from '../../domain/reference.js';
@@ -186,6 +186,17 @@ export function draftOf(db: Db | Tx, vacancyId: number, nominatorId: number) {
         eq(nominations.status, 'draft'),
       ),
     )
+    .get();
+}
+
+/** The window of the vacancy's current ballot (scheduled, open or closed), for "what happens next". */
+export function ballotWindowOf(db: Db | Tx, vacancyId: number) {
+  return db
+    .select({ status: ballots.status, opensAt: ballots.opensAt, closesAt: ballots.closesAt })
+    .from(ballots)
+    .where(and(eq(ballots.vacancyId, vacancyId), notInArray(ballots.status, ['cancelled'])))
+    .orderBy(desc(ballots.id))
+    .limit(1)
     .get();
 }
 

@@ -7,6 +7,7 @@ import { COUNTRIES, regionOf } from '../../domain/countries.js';
 import { NOMINATION_STATUS_LABELS } from '../../domain/labels.js';
 import { canWithdraw } from '../../domain/nomination-rules.js';
 import { MIGRATION_CONTEXTS } from '../../domain/reference.js';
+import { localDateTimeIn } from '../../domain/time-zone.js';
 import type { Refused } from '../../lib/action-result.js';
 import { csvResponse } from '../../lib/csv.js';
 import { type FieldErrors, type FormValues, firstValue, idFromPath, keptInput } from '../../lib/forms.js';
@@ -20,6 +21,7 @@ import { documentPath, downloadName } from './documents.js';
 import { nominationWindowRefusal } from './nomination-checks.js';
 import { MAX_STATEMENT_LENGTH } from './nomination-form.js';
 import {
+  ballotWindowOf,
   draftOf,
   liveNominationOfCity,
   type NominationRecord,
@@ -37,7 +39,20 @@ import { withdrawNomination } from './withdraw-nomination.js';
 type IdParams = { Params: { id: string } };
 
 /** What the nominator can expect next, with dates, in plain words. */
-function nextStep(nomination: NominationRecord, vacancy: VacancyRecord, timeZone: string): string {
+function nextStep(
+  nomination: NominationRecord,
+  vacancy: VacancyRecord,
+  timeZone: string,
+  ballot: { status: string; opensAt: string; closesAt: string } | undefined,
+): string {
+  const at = (instant: string) => localDateTimeIn(new Date(instant), timeZone).replace('T', ' ');
+  const vote = ballot
+    ? ballot.status === 'draft'
+      ? `The vote opens on ${at(ballot.opensAt)} and closes on ${at(ballot.closesAt)} (${timeZone} time).`
+      : ballot.status === 'open'
+        ? `The vote closes on ${at(ballot.closesAt)} (${timeZone} time).`
+        : ''
+    : '';
   const closes = vacancy.nominationDeadline
     ? `nominations close on ${vacancy.nominationDeadline} (at the end of the day, ${timeZone} time)`
     : 'nominations close';
@@ -52,7 +67,13 @@ function nextStep(nomination: NominationRecord, vacancy: VacancyRecord, timeZone
       return 'The secretariat found the nomination ineligible; the reason is above. If you think this is a mistake, write to the secretariat: the decision can change until the board’s vote opens.';
     case 'shortlisted':
       return vacancy.status === 'balloting'
-        ? `${nomination.nomineeName} is a candidate in the board’s vote, which is under way. You will get an e-mail with the result.`
+        ? [
+            `${nomination.nomineeName} is a candidate in the board’s vote.`,
+            vote,
+            'You will get an e-mail with the result.',
+          ]
+            .filter(Boolean)
+            .join(' ')
         : `${nomination.nomineeName} is on the shortlist. The board members and partner organisations will choose among the shortlisted candidates in a vote. You will get an e-mail when it opens and when the result is certified.`;
     case 'elected':
       return `${nomination.nomineeName} was elected to the board. The term has started on the seat.`;
@@ -237,7 +258,14 @@ export default async function nominationRoutes(app: FastifyInstance, options: No
           nominator: nominatorOf(app.db, nomination.nominatedBy),
           assessment: row?.assessment ?? null,
           isOwner,
-          nextStep: isOwner ? nextStep(nomination, vacancy.vacancy, getSettings(app.db).timeZone) : null,
+          nextStep: isOwner
+            ? nextStep(
+                nomination,
+                vacancy.vacancy,
+                getSettings(app.db).timeZone,
+                ballotWindowOf(app.db, vacancy.vacancy.id),
+              )
+            : null,
           decisions: row?.decisions ?? [],
           canWithdraw: isOwner && canWithdraw(nomination.status, vacancy.vacancy.status),
         });
