@@ -30,7 +30,10 @@ describe('the dashboard', () => {
 
   it('tells a partner with no shortlist yet when nominations close and what comes next', async () => {
     const page = await (await logInAs(t, 'partner.c40')).get('/');
-    const empty = page.text.split('data-shortlist-empty>')[1]!.split('</p>')[0]!.replace(/<[^>]+>/g, '');
+    const empty = page.text
+      .split('data-shortlist-empty>')[1]!
+      .split('</p>')[0]!
+      .replace(/<[^>]+>/g, '');
     expect(empty).toBe(
       'No candidate is shortlisted yet. Nominations for seat 2 close on 2026-12-12; the secretariat then screens them and shortlists the eligible candidates. You will get an alert when a ballot opens.',
     );
