@@ -15,6 +15,8 @@ export interface Config {
   /** The From of every e-mail, e.g. `Leadership Board <board@board.example.org>`. */
   mailFrom: string;
   seedDemo: boolean;
+  /** Run the jobs inside the server (SCHEDULER, default true). */
+  scheduler: boolean;
   demoPassword: string;
   production: boolean;
   /** Proxy addresses whose X-Forwarded-For is believed; empty means none is. */
@@ -55,6 +57,7 @@ const environmentSchema = z.object({
     )
     .optional(),
   SEED_DEMO: booleanText.optional(),
+  SCHEDULER: booleanText.optional(),
   DEMO_PASSWORD: z.string().min(12, 'must be at least 12 characters').default('mmc-demo-password'),
   NODE_ENV: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('warn'),
@@ -96,6 +99,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     mailFrom: env.MAIL_FROM ?? `Leadership Board <board@${new URL(publicOrigin).hostname}>`,
     // Demo accounts share a published password: never in production, whatever SEED_DEMO says.
     seedDemo: !production && env.SEED_DEMO !== false,
+    // Off when a system cron runs `alerts:run` and `outbox:deliver` instead (or a test owns the jobs).
+    scheduler: env.SCHEDULER !== false,
     demoPassword: env.DEMO_PASSWORD,
     production,
     trustProxy: (env.TRUST_PROXY ?? '')

@@ -11,7 +11,7 @@ async function main() {
   const seeded = config.seedDemo
     ? await seedDemo(db, { password: config.demoPassword, now: new Date() })
     : false;
-  const app = await buildApp({ config, db, logger: true, scheduler: true });
+  const app = await buildApp({ config, db, logger: true, scheduler: config.scheduler });
   app.addHook('onClose', async () => db.$client.close());
 
   let stopping = false;

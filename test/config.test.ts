@@ -27,6 +27,13 @@ describe('configuration', () => {
     expect(loadConfig({ SEED_DEMO: 'false' }).seedDemo).toBe(false);
   });
 
+  it('runs the jobs inside the server unless SCHEDULER is false (a system cron runs them instead)', () => {
+    expect(loadConfig({}).scheduler).toBe(true);
+    expect(loadConfig({ SCHEDULER: 'false' }).scheduler).toBe(false);
+    expect(loadConfig({ SCHEDULER: '0' }).scheduler).toBe(false);
+    expect(() => loadConfig({ SCHEDULER: 'sometimes' })).toThrow(/SCHEDULER/);
+  });
+
   it('accepts only the public origin when listening beyond loopback', () => {
     const config = loadConfig({ HOST: '0.0.0.0', PUBLIC_ORIGIN: 'https://board.example.org' });
     expect(config.acceptedOrigins).toEqual(['https://board.example.org']);

@@ -29,6 +29,7 @@ const SERVER_VARIABLES = [
   'TRUST_PROXY',
   'LOG_LEVEL',
   'MAIL_FROM',
+  'SCHEDULER',
 ];
 
 export interface ServerProcess {
@@ -92,6 +93,8 @@ export async function startServerProcess(
     HOST: '127.0.0.1',
     SEED_DEMO: 'false',
     LOG_LEVEL: 'warn',
+    // The test runs the jobs it needs itself, with its own mail transport and clock.
+    SCHEDULER: 'false',
     ...variables,
   });
 

@@ -1,4 +1,4 @@
-// A secret ballot's votes, as someone holding a backup of the database would read them (DESIGN.md:
+// A secret ballot’s votes, as someone holding the database file or a backup would read them (DESIGN.md:
 // "for a secret ballot no link, time or order that leads back to the voter"; a backup must hold
 // nothing usable). The rows carry no voter or time and sort by their random receipts; the audit
 // entry of a vote names neither voter nor receipt. The audit chain does keep each voter's login
@@ -30,6 +30,13 @@ const castInOrder: string[] = [];
 let receipts: string[];
 let before: Buffer;
 let after: Buffer;
+let backup: Buffer;
+
+/** The database file as it lies on the server's disk, the write-ahead log folded into it. */
+function liveFile(): Buffer {
+  t.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  return fs.readFileSync(t.config.databasePath);
+}
 
 async function backupOf(name: string): Promise<Buffer> {
   const file = path.join(t.dir, 'backup', name);
@@ -47,7 +54,7 @@ beforeAll(async () => {
       receipt: string;
     }>
   ).map((row) => row.receipt);
-  before = await backupOf('before.db');
+  before = liveFile();
   for (const voter of VOTERS) {
     const browser = client(t);
     await browser.logIn(demoEmail(voter));
@@ -57,11 +64,12 @@ beforeAll(async () => {
       decodeURIComponent(cookieValue(voted.headers['set-cookie'], `receipt-${ballot}`)!).split('.')[0]!,
     );
   }
-  after = await backupOf('after.db');
+  after = liveFile();
+  backup = await backupOf('after.db');
 }, 120_000);
 afterAll(async () => t?.close());
 
-describe('a secret ballot’s votes in a backup of the database', () => {
+describe('a secret ballot’s votes in the database file and in a backup of it', () => {
   it('hold no voter and no time, and are listed in the order of their random receipts', () => {
     const rows = t.db.$client
       .prepare('SELECT receipt, voter_id, cast_at FROM votes WHERE ballot_id = ? AND trim(choices) <> ?')
@@ -101,5 +109,15 @@ describe('a secret ballot’s votes in a backup of the database', () => {
       expect(places(before, receipt).length, receipt).toBeGreaterThan(0);
       expect(places(after, receipt), receipt).toEqual(places(before, receipt));
     }
+  });
+
+  it('are in a backup exactly as often as in the file (no stale copy of a row), and the backup is no larger than the file (no free page comes with it)', () => {
+    const count = (file: Buffer, receipt: string) => {
+      let n = 0;
+      for (let at = file.indexOf(receipt); at !== -1; at = file.indexOf(receipt, at + 1)) n += 1;
+      return n;
+    };
+    for (const receipt of receipts) expect(count(backup, receipt), receipt).toBe(count(after, receipt));
+    expect(backup.length).toBeLessThanOrEqual(after.length);
   });
 });
