@@ -163,7 +163,7 @@ export function certifyBallot(
       at: now,
     });
 
-    // The candidates' nominators, and the board as it sits today.
+    // The candidates' nominators, the board as it sits today, and the candidates.
     const nominators = tx
       .select({ id: users.id, email: users.email, displayName: users.displayName })
       .from(users)
@@ -181,10 +181,16 @@ export function certifyBallot(
       .where(and(termActiveOn(today), eq(users.disabled, false)))
       .all();
     const title = `${winner.nomineeName} (${winner.cityName}) is elected to the Leadership Board`;
-    const seen = new Set<number>();
-    for (const person of [...nominators, ...board]) {
-      if (seen.has(person.id)) continue;
-      seen.add(person.id);
+    // The candidates themselves too, each once, by the e-mail their nomination gives.
+    const nominees = candidates.map((candidate) => ({
+      email: candidate.nomineeEmail,
+      displayName: candidate.nomineeName,
+    }));
+    const seen = new Set<string>();
+    for (const person of [...nominators, ...board, ...nominees]) {
+      const address = person.email.trim().toLowerCase();
+      if (seen.has(address)) continue;
+      seen.add(address);
       const mail = renderMail('alert', {
         name: person.displayName,
         title: `${title}.`,
@@ -193,7 +199,7 @@ export function certifyBallot(
         link: `/ballots/${ballotId}/results`,
         origin,
       });
-      queueMail(tx, { to: person.email, subject: title, kind: 'ballot:certified', ...mail }, now);
+      queueMail(tx, { to: address, subject: title, kind: 'ballot:certified', ...mail }, now);
     }
     return ok({ termId, nominationId: winner.id, vacancyId: vacancy.id, account: account.how });
   });

@@ -10,6 +10,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nominations, terms, vacancies } from '../../../src/db/schema.js';
 import { logInAs, makeTestApp, type TestApp } from '../../helpers/app.js';
+import { cliInProcess } from '../../helpers/cli.js';
 import {
   ATHENS_VACANCY,
   ballotRow,
@@ -134,6 +135,38 @@ describe('a ranked secret ballot on the demo board, from shortlist to certificat
         exhausted: round.exhausted,
       })),
     );
+  });
+
+  it('agrees with the results page: the tally command’s winner and every round as the page shows them', async () => {
+    const viewer = await logInAs(t, 'mayor.milan');
+    const file = await viewer.get(`/ballots/${ballotId}/ballots.json`);
+    const target = path.join(t.dir, 'ballots-for-page.json');
+    fs.writeFileSync(target, file.text);
+    const recount = await cliInProcess(['tally', target]);
+    expect(recount.code, recount.stderr).toBe(0);
+    const output = JSON.parse(recount.stdout) as {
+      winner: string;
+      rounds: Array<{ tally: Record<string, number>; eliminated: string[]; exhausted: number }>;
+    };
+    const page = (await viewer.get(`/ballots/${ballotId}/results`)).text;
+    expect(page).toContain(`Winner: ${output.winner}`);
+    const rows = [
+      ...page.matchAll(
+        /<tr><th scope="row">(\d+)<\/th><td>([^<]*)<\/td><td>([^<]*)<\/td><td class="num">(\d+)<\/td><\/tr>/g,
+      ),
+    ];
+    expect(rows).toHaveLength(output.rounds.length);
+    for (const [index, round] of output.rounds.entries()) {
+      const [, number, votes, eliminated, exhausted] = rows[index]!;
+      expect(Number(number)).toBe(index + 1);
+      expect(votes!.split(' · ').sort()).toEqual(
+        Object.entries(round.tally)
+          .map(([name, count]) => `${name} ${count}`)
+          .sort(),
+      );
+      expect(eliminated).toBe(round.eliminated.join(', ') || '—');
+      expect(Number(exhausted)).toBe(round.exhausted);
+    }
   });
 
   it('shows the result on the live view once closed', async () => {

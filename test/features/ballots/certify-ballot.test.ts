@@ -152,13 +152,13 @@ describe('certifying a winner (secretariat)', () => {
     ]);
   });
 
-  it('mails the news once to each candidate’s nominator and each sitting member of the board, the new one included', async () => {
+  it('mails the news once to each candidate, each candidate’s nominator and each sitting member of the board, the new one included', async () => {
     await certify(secretariat, ballotId);
     const mail = t.db.select().from(outbox).where(eq(outbox.kind, 'ballot:certified')).all();
     const expected = ['nominator.montevideo', 'nominator.dhaka-north', 'nominator.zurich', ...MEMBERS].map(
       demoEmail,
     );
-    expected.push(MONTEVIDEO_MAYOR);
+    expected.push(MONTEVIDEO_MAYOR, `mayor@dhaka-north.${DEMO_DOMAIN}`, `mayor@zurich.${DEMO_DOMAIN}`);
     expect(mail.map((m) => m.recipient).sort()).toEqual(expected.sort());
     for (const message of mail) {
       expect(message.subject).toBe('Lucía Pereira (Montevideo) is elected to the Leadership Board');
