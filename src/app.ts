@@ -8,6 +8,7 @@ import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/client.js';
+import { databaseVersion } from './db/per-connection.js';
 import type { IsoDate } from './domain/dates.js';
 import { LABELS } from './domain/labels.js';
 import { CONTEXT_LABELS, ROLE_LABELS } from './domain/reference.js';
@@ -43,6 +44,7 @@ import { requestForLog } from './lib/log-redaction.js';
 import { loadServerSecret } from './lib/server-secret.js';
 import bodyParsers from './plugins/body-parsers.js';
 import errorPages, { isStorageFailure } from './plugins/errors.js';
+import pageCache from './plugins/page-cache.js';
 import security from './plugins/security.js';
 import staticFiles from './plugins/static-files.js';
 import views from './plugins/views.js';
@@ -90,6 +92,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   if (!options.db) app.addHook('onClose', async () => db.$client.close());
 
   await app.register(security);
+  // Before compression, so that a page is kept as rendered (its onSend sees the HTML).
+  await app.register(pageCache, {
+    enabled: config.pageCache,
+    version: () => databaseVersion(db),
+    today: () => app.today(),
+    viewerKey: (request) => (request.viewer ? `user ${request.viewer.id}` : 'anyone'),
+  });
   // Pages, stylesheet and scripts go out brotli- or gzip-compressed to browsers that accept it.
   await app.register(compress);
   // The cookie secret only signs flash messages, which need not outlive the process.

@@ -17,6 +17,8 @@ export interface Config {
   seedDemo: boolean;
   /** Run the jobs inside the server (SCHEDULER, default true). */
   scheduler: boolean;
+  /** Keep rendered pages until the next write (PAGE_CACHE, default true; src/plugins/page-cache.ts). */
+  pageCache: boolean;
   demoPassword: string;
   production: boolean;
   /** Proxy addresses whose X-Forwarded-For is believed; empty means none is. */
@@ -58,6 +60,7 @@ const environmentSchema = z.object({
     .optional(),
   SEED_DEMO: booleanText.optional(),
   SCHEDULER: booleanText.optional(),
+  PAGE_CACHE: booleanText.optional(),
   DEMO_PASSWORD: z.string().min(12, 'must be at least 12 characters').default('mmc-demo-password'),
   NODE_ENV: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('warn'),
@@ -101,6 +104,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     seedDemo: !production && env.SEED_DEMO !== false,
     // Off when a system cron runs `alerts:run` and `outbox:deliver` instead (or a test owns the jobs).
     scheduler: env.SCHEDULER !== false,
+    pageCache: env.PAGE_CACHE !== false,
     demoPassword: env.DEMO_PASSWORD,
     production,
     trustProxy: (env.TRUST_PROXY ?? '')

@@ -46,7 +46,7 @@ const versionStatement = prepareOnce((db) =>
   connectionOf(db).prepare("SELECT total_changes() || '.' || data_version FROM pragma_data_version").pluck(),
 );
 
-function databaseVersion(db: Db | Tx): string {
+export function databaseVersion(db: Db | Tx): string {
   return versionStatement(db).get() as string;
 }
 

@@ -92,7 +92,8 @@ const browsers = new Map<Who, ReturnType<typeof client>>();
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'board-statements-'));
-  const config = loadConfig({ DATABASE_PATH: path.join(dir, 'board.db'), PORT: '3000' });
+  // Without the page cache: what is counted is what a page runs to be made, not a kept copy.
+  const config = loadConfig({ DATABASE_PATH: path.join(dir, 'board.db'), PORT: '3000', PAGE_CACHE: 'false' });
   db = openDatabase(config.databasePath);
   // Watched from the start: statements prepared once and kept are counted too.
   watch = watchStatements(db.$client);

@@ -130,8 +130,9 @@ const latestWalk = prepareOnce((db) =>
 
 export default async function auditRoutes(app: FastifyInstance) {
   const viewAudit = { preHandler: app.requirePermission('viewAudit') };
+  const cachedAudit = { preHandler: [app.requirePermission('viewAudit'), app.pageCache] };
 
-  app.get<{ Querystring: Record<string, unknown> }>('/audit', viewAudit, async (request, reply) => {
+  app.get<{ Querystring: Record<string, unknown> }>('/audit', cachedAudit, async (request, reply) => {
     const { where, filters } = auditFilter(request.query);
     const page = Math.min(100_000, Math.max(1, Number.parseInt(firstValue(request.query.page), 10) || 1));
     const offset = (page - 1) * PAGE_SIZE;

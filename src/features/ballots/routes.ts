@@ -51,6 +51,7 @@ const CERTIFIED_ACCOUNT: Record<MemberAccount, string> = {
 export default async function ballotRoutes(app: FastifyInstance, options: BallotRoutesOptions) {
   const receiptKey = deriveKey(app.serverSecret, 'vote-receipt');
   const loggedIn = { preHandler: app.requireLogin };
+  const cached = { preHandler: [app.requireLogin, app.pageCache] };
 
   /** The ballot if this viewer may see it (the app's preHandler has brought it up to the clock). */
   function visibleBallot(viewer: Viewer, ballotId: number): BallotRecord | null {
@@ -132,7 +133,7 @@ export default async function ballotRoutes(app: FastifyInstance, options: Ballot
   );
 
   // --- The ballot page and voting ---------------------------------------------------------------
-  app.get<IdParams>('/ballots/:id', loggedIn, async (request, reply) =>
+  app.get<IdParams>('/ballots/:id', cached, async (request, reply) =>
     withPathId(reply, request.params.id, 'ballot', (id) => {
       const ballot = visibleBallot(request.viewer!, id);
       return ballot ? ballotPage(request, reply, ballot) : noSuchBallot(reply);
@@ -326,7 +327,7 @@ export default async function ballotRoutes(app: FastifyInstance, options: Ballot
     });
   }
 
-  app.get<IdParams>('/ballots/:id/results', loggedIn, async (request, reply) =>
+  app.get<IdParams>('/ballots/:id/results', cached, async (request, reply) =>
     closedBallot(request, reply, (ballot) => {
       const { vacancy, seatNumber } = vacancyOfBallot(app.db, ballot);
       const names = candidateNames(app.db, ballot.id);

@@ -61,13 +61,15 @@ export default async function vacancyRoutes(app: FastifyInstance, options: Vacan
     return reply.page('vacancies/show', data, status);
   }
 
-  app.get('/vacancies', { preHandler: app.requirePermission('viewVacancies') }, async (request, reply) =>
-    listPage(request, reply, {}, {}),
+  app.get(
+    '/vacancies',
+    { preHandler: [app.requirePermission('viewVacancies'), app.pageCache] },
+    async (request, reply) => listPage(request, reply, {}, {}),
   );
 
   app.get<{ Params: { id: string } }>(
     '/vacancies/:id',
-    { preHandler: app.requirePermission('viewVacancies') },
+    { preHandler: [app.requirePermission('viewVacancies'), app.pageCache] },
     async (request, reply) =>
       withPathId(reply, request.params.id, 'vacancy', (id) => showPage(request, reply, id)),
   );

@@ -1,0 +1,136 @@
+// The page cache (src/plugins/page-cache.ts): a page is served as it was last rendered only to the
+// same viewer, on the same board day, at the same address, while nothing at all has been written
+// to the database by any process; a stale page is never shown.
+import cookie from '@fastify/cookie';
+import Database from 'better-sqlite3';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import pageCache from '../../src/plugins/page-cache.js';
+import { logInAs, makeTestApp, type TestApp } from '../helpers/app.js';
+
+describe('the page cache, on its own', () => {
+  let app: FastifyInstance;
+  let version = 'v1';
+  let today = '2026-12-01';
+  let rendered = 0;
+  afterEach(async () => app?.close());
+
+  async function appWithCache(enabled = true) {
+    rendered = 0;
+    app = Fastify();
+    await app.register(cookie);
+    await app.register(pageCache, {
+      enabled,
+      version: () => version,
+      today: () => today,
+      viewerKey: (request) => String(request.headers['x-viewer'] ?? 'anyone'),
+    });
+    app.get('/page', { preHandler: app.pageCache }, async (request, reply) => {
+      rendered += 1;
+      const status = request.headers['x-status'] ? Number(request.headers['x-status']) : 200;
+      return reply.code(status).type('text/html').send(`page ${rendered}`);
+    });
+    app.post('/page', { preHandler: app.pageCache }, async () => `posted ${++rendered}`);
+    return app;
+  }
+  const get = (headers: Record<string, string> = {}, url = '/page') => app.inject({ url, headers });
+
+  it('serves a page again without making it, while nothing is written', async () => {
+    await appWithCache();
+    expect((await get()).body).toBe('page 1');
+    const again = await get();
+    expect(again.body).toBe('page 1');
+    expect(again.statusCode).toBe(200);
+    expect(again.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(rendered).toBe(1);
+  });
+
+  it('makes the page afresh once anything is written (the database version moves)', async () => {
+    await appWithCache();
+    await get();
+    version = 'v2';
+    expect((await get()).body).toBe('page 2');
+    expect((await get()).body).toBe('page 2');
+  });
+
+  it('keeps a page per viewer, per board day and per address', async () => {
+    await appWithCache();
+    expect((await get({ 'x-viewer': 'user 1' })).body).toBe('page 1');
+    expect((await get({ 'x-viewer': 'user 2' })).body).toBe('page 2');
+    expect((await get({ 'x-viewer': 'user 1' }, '/page?p=2')).body).toBe('page 3');
+    today = '2026-12-02';
+    expect((await get({ 'x-viewer': 'user 1' })).body).toBe('page 4');
+    expect((await get({ 'x-viewer': 'user 1' })).body).toBe('page 4');
+  });
+
+  it('does not keep a refusal, an htmx request, a page with a flash message, or a POST', async () => {
+    await appWithCache();
+    await get({ 'x-status': '404' });
+    expect((await get()).body).toBe('page 2');
+    await get({ 'hx-request': 'true' });
+    await get({ 'hx-request': 'true' });
+    expect(rendered).toBe(4);
+    await get({ cookie: 'flash=abc' });
+    expect(rendered).toBe(5);
+    await app.inject({ method: 'POST', url: '/page' });
+    await app.inject({ method: 'POST', url: '/page' });
+    expect(rendered).toBe(7);
+  });
+
+  it('does not keep a page during whose making something was written', async () => {
+    await appWithCache();
+    app.addHook('preHandler', async () => {
+      version = `${version}+`;
+    });
+    await get();
+    await get();
+    expect(rendered).toBe(2);
+  });
+
+  it('keeps nothing when turned off (PAGE_CACHE=false)', async () => {
+    await appWithCache(false);
+    await get();
+    await get();
+    expect(rendered).toBe(2);
+  });
+});
+
+describe('the page cache in the app', () => {
+  let t: TestApp;
+  afterEach(async () => t?.close());
+
+  it('shows a change written by another process at the next view of a page already kept', async () => {
+    t = await makeTestApp();
+    const secretariat = await logInAs(t, 'secretariat');
+    expect((await secretariat.get('/terms')).text).toContain('Amman');
+    expect((await secretariat.get('/terms')).text).not.toContain('Ammanville');
+    const other = new Database(t.config.databasePath);
+    other.prepare("UPDATE cities SET name = 'Ammanville' WHERE name = 'Amman'").run();
+    other.close();
+    expect((await secretariat.get('/terms')).text).toContain('Ammanville');
+    expect((await (await logInAs(t, 'mayor.amman')).get('/board')).text).toContain('Ammanville');
+  });
+
+  it('never shows one viewer’s page to another: the secretariat’s controls stay the secretariat’s', async () => {
+    t = await makeTestApp();
+    const secretariat = await logInAs(t, 'secretariat');
+    const member = await logInAs(t, 'mayor.amman');
+    for (let view = 0; view < 2; view += 1) {
+      const own = await secretariat.get('/terms');
+      const theirs = await member.get('/terms');
+      expect(own.text).toContain('Council Secretariat');
+      expect(theirs.text).not.toContain('Council Secretariat');
+      expect(theirs.text).toContain('Rania Haddad');
+    }
+  });
+
+  it('counts the days left afresh when the board’s day changes, with nothing written', async () => {
+    t = await makeTestApp({ now: new Date('2026-11-28T09:00:00Z') });
+    const board = async () => (await logInAs(t, 'secretariat')).get('/terms');
+    expect((await board()).text).toContain('2026-12-23');
+    const daysLeft = (text: string) => /Bristol[\s\S]*?(\d+) days? left/.exec(text)?.[1];
+    const before = daysLeft((await board()).text);
+    t.clock.advance(86_400_000);
+    expect(Number(daysLeft((await board()).text))).toBe(Number(before) - 1);
+  });
+});
