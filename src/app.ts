@@ -97,7 +97,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     enabled: config.pageCache,
     version: () => databaseVersion(db),
     today: () => app.today(),
-    viewerKey: (request) => (request.viewer ? `user ${request.viewer.id}` : 'anyone'),
+    viewerKey: ({ viewer }) =>
+      viewer
+        ? `user ${viewer.id} ${viewer.role} ${viewer.sittingMember ? 'sitting' : 'not sitting'}`
+        : 'anyone',
   });
   // Pages, stylesheet and scripts go out brotli- or gzip-compressed to browsers that accept it.
   await app.register(compress);

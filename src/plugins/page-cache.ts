@@ -2,10 +2,18 @@
 // lists, a ballot and its results) are kept as rendered, per viewer, address and board day, until
 // anything is written to the database by any process: `version()` is SQLite's total_changes and
 // data_version, which move with every commit of this connection and of every other. A route opts
-// in by adding `app.pageCache` after its permission check, so a page is only ever served from the
-// cache to the viewer it was rendered for, once that viewer has passed the same check again.
-// Not kept: anything but a 200, a page showing a flash message, an htmx request, a page during
-// whose making something was written (its own state advanced, say), and anything when disabled.
+// in by adding `app.pageCache` after its permission check.
+//
+// The database version and the board day are read when the request arrives, before the session
+// is (this plugin's onRequest hook runs first): the viewer, their role and whether they sit on the
+// board today are all read after that moment. A page is served from the cache only if nothing was
+// written since the page was kept and nothing since this request arrived; it is kept only if
+// nothing was written from the request's arrival to its answer. So a page is never made from a
+// viewer read before a change and kept as if after it. The viewer's key holds their role and
+// sitting-member flag too.
+// Not kept: anything but a 200, a page showing a flash message, an htmx request, and anything
+// when disabled. Any write empties the whole cache: a session renewed (once a minute per active
+// session), a job's lease, even /healthz's rolled-back write probe.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -27,7 +35,8 @@ declare module 'fastify' {
     pageCache: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   }
   interface FastifyRequest {
-    pageCacheEntry: { key: string; version: string } | null;
+    /** The database version and board day as the request arrived; the key once it may be kept. */
+    pageCacheEntry: { version: string; day: string; key: string | null } | null;
   }
 }
 
@@ -49,24 +58,31 @@ export default fp(async function pageCache(app: FastifyInstance, options: PageCa
   }
 
   app.decorateRequest('pageCacheEntry', null);
+  app.addHook('onRequest', async (request) => {
+    if (!options.enabled || request.method !== 'GET' || request.url.startsWith('/static/')) return;
+    request.pageCacheEntry = { version: currentVersion(), day: options.today(), key: null };
+  });
+
   app.decorate('pageCache', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!options.enabled || request.method !== 'GET') return;
+    const entry = request.pageCacheEntry;
+    if (!entry) return;
     if (request.headers['hx-request'] === 'true' || request.cookies?.[FLASH_COOKIE]) return;
-    const version = currentVersion();
-    const key = `${options.viewerKey(request)}\n${options.today()}\n${request.url}`;
+    // Written to since the request arrived (its own due states advanced, say): neither served nor kept.
+    if (currentVersion() !== entry.version || options.today() !== entry.day) return;
+    const key = `${options.viewerKey(request)}\n${entry.day}\n${request.url}`;
     const page = pages.get(key);
     if (page !== undefined) {
-      await reply.code(200).type('text/html; charset=utf-8').send(page);
-      return;
+      reply.code(200).type('text/html; charset=utf-8').send(page);
+      return reply;
     }
-    request.pageCacheEntry = { key, version };
+    entry.key = key;
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
     const entry = request.pageCacheEntry;
-    if (!entry || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+    if (!entry?.key || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
     // Kept only if nothing was written while it was made: else it may show a state already gone.
-    if (currentVersion() !== entry.version) return payload;
+    if (currentVersion() !== entry.version || options.today() !== entry.day) return payload;
     if (pages.size >= maxPages) pages.delete(pages.keys().next().value!);
     pages.set(entry.key, payload);
     return payload;

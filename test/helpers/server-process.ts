@@ -84,6 +84,20 @@ export async function startServerProcess(
   databasePath: string,
   variables: Record<string, string> = {},
 ): Promise<ServerProcess> {
+  // A free port may be taken again before the child binds it (by a test's in-process app, which
+  // listens on a fresh ephemeral port for each request): then the child cannot listen, and another
+  // server would answer on that port. Try another port then.
+  for (let attempt = 1; ; attempt += 1) {
+    const started = await startOnFreePort(databasePath, variables);
+    if (started !== 'port taken') return started;
+    if (attempt === 5) throw new Error('No free port could be bound in 5 attempts.');
+  }
+}
+
+async function startOnFreePort(
+  databasePath: string,
+  variables: Record<string, string>,
+): Promise<ServerProcess | 'port taken'> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of SERVER_VARIABLES) delete env[name];
@@ -117,11 +131,13 @@ export async function startServerProcess(
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
+      if (printed.includes('EADDRINUSE')) return 'port taken';
       throw new Error(
         `The server exited (code ${child.exitCode}, signal ${child.signalCode}) before answering ${healthUrl}.\n${output()}`,
       );
     }
-    if (await answersHealthCheck(healthUrl)) break;
+    // Only once the child says it listens is the port its own: before, another may answer there.
+    if (printed.includes('app listening on') && (await answersHealthCheck(healthUrl))) break;
     if (Date.now() > deadline) {
       await stop();
       throw new Error(

@@ -25,6 +25,11 @@ describe('the page cache, on its own', () => {
       today: () => today,
       viewerKey: (request) => String(request.headers['x-viewer'] ?? 'anyone'),
     });
+    // What may happen after a request arrives, as the session is read: a write elsewhere, midnight.
+    app.addHook('onRequest', async (request) => {
+      if (request.headers['x-write-after-arrival']) version = `${version}+`;
+      if (request.headers['x-midnight']) today = '2026-12-03';
+    });
     app.get('/page', { preHandler: app.pageCache }, async (request, reply) => {
       rendered += 1;
       const status = request.headers['x-status'] ? Number(request.headers['x-status']) : 200;
@@ -85,6 +90,24 @@ describe('the page cache, on its own', () => {
     await get();
     await get();
     expect(rendered).toBe(2);
+  });
+
+  it('neither serves nor keeps a page when something was written after the request arrived (its viewer may be read from before the change)', async () => {
+    await appWithCache();
+    await get();
+    expect((await get()).body).toBe('page 1');
+    // As the session plugin reads the viewer, another process changes their role.
+    expect((await get({ 'x-write-after-arrival': 'yes' })).body).toBe('page 2');
+    expect((await get()).body).toBe('page 3');
+    expect((await get()).body).toBe('page 3');
+  });
+
+  it('neither serves nor keeps a page when the board’s day turns while the request is handled', async () => {
+    await appWithCache();
+    await get();
+    expect((await get({ 'x-midnight': 'yes' })).body).toBe('page 2');
+    expect((await get()).body).toBe('page 3');
+    expect((await get()).body).toBe('page 3');
   });
 
   it('keeps nothing when turned off (PAGE_CACHE=false)', async () => {
