@@ -440,7 +440,7 @@ async function buildScreening(t: TestApp): Promise<{ ids: WorldIds; sessions: Wo
       boardMember: `${ammanToken}.ics`,
       forged: `${amman}-${'A'.repeat(43)}.ics`,
       // Bristol's mac under Amman's id: a valid signature, for another account.
-      otherUsersMac: `${amman}-${bristolToken.split('-')[1]}.ics`,
+      otherUsersMac: `${amman}-${bristolToken.slice(bristolToken.indexOf('-') + 1)}.ics`,
     },
     ballot: 0,
     bristolReceipt: null,
