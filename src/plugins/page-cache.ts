@@ -60,6 +60,7 @@ export default fp(async function pageCache(app: FastifyInstance, options: PageCa
   app.decorateRequest('pageCacheEntry', null);
   app.addHook('onRequest', async (request) => {
     if (!options.enabled || request.method !== 'GET' || request.url.startsWith('/static/')) return;
+    if (request.url === '/healthz') return;
     request.pageCacheEntry = { version: currentVersion(), day: options.today(), key: null };
   });
 

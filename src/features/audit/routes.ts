@@ -11,7 +11,7 @@ import { answer } from '../../plugins/answer.js';
 import { verifySinceCheckpoint } from '../audit-log/checkpoint.js';
 import { verifyAuditLog } from './verify-audit-chain.js';
 
-const PAGE_SIZE = 100;
+const PAGE_SIZE = 50;
 const CSV_BATCH = 1000;
 
 interface AuditFilters {
