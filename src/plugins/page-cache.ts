@@ -2,7 +2,8 @@
 // lists, a ballot and its results) are kept as rendered, per viewer, address and board day, until
 // anything is written to the database by any process: `version()` is SQLite's total_changes and
 // data_version, which move with every commit of this connection and of every other. A route opts
-// in by adding `app.pageCache` after its permission check.
+// in with `config: { pageCache: true }`; the lookup is then added after its own preHandlers (its
+// permission check), and no other request pays for any of this.
 //
 // The database version and the board day are read when the request arrives, before the session
 // is (this plugin's onRequest hook runs first): the viewer, their role and whether they sit on the
@@ -16,6 +17,7 @@
 // session), a job's lease, even /healthz's rolled-back write probe.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { FLASH_COOKIE } from './views.js';
 
 export interface PageCacheOptions {
   enabled: boolean;
@@ -30,17 +32,15 @@ export interface PageCacheOptions {
 }
 
 declare module 'fastify' {
-  interface FastifyInstance {
-    /** A preHandler for GET pages that may be served as they were last rendered (see above). */
-    pageCache: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  interface FastifyContextConfig {
+    /** This GET page may be served as it was last rendered (see above). */
+    pageCache?: boolean;
   }
   interface FastifyRequest {
     /** The database version and board day as the request arrived; the key once it may be kept. */
     pageCacheEntry: { version: string; day: string; key: string | null } | null;
   }
 }
-
-const FLASH_COOKIE = 'flash';
 
 export default fp(async function pageCache(app: FastifyInstance, options: PageCacheOptions) {
   const maxPages = options.maxPages ?? 300;
@@ -59,12 +59,12 @@ export default fp(async function pageCache(app: FastifyInstance, options: PageCa
 
   app.decorateRequest('pageCacheEntry', null);
   app.addHook('onRequest', async (request) => {
-    if (!options.enabled || request.method !== 'GET' || request.url.startsWith('/static/')) return;
-    if (request.url === '/healthz') return;
+    if (!options.enabled || request.method !== 'GET' || !request.routeOptions.config.pageCache) return;
     request.pageCacheEntry = { version: currentVersion(), day: options.today(), key: null };
   });
 
-  app.decorate('pageCache', async (request: FastifyRequest, reply: FastifyReply) => {
+  /** Serves the kept page, or marks this one to be kept; after the route's own checks. */
+  async function lookUp(request: FastifyRequest, reply: FastifyReply) {
     const entry = request.pageCacheEntry;
     if (!entry) return;
     if (request.headers['hx-request'] === 'true' || request.cookies?.[FLASH_COOKIE]) return;
@@ -77,6 +77,11 @@ export default fp(async function pageCache(app: FastifyInstance, options: PageCa
       return reply;
     }
     entry.key = key;
+  }
+
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.pageCache) return;
+    route.preHandler = [...[route.preHandler ?? []].flat(), lookUp];
   });
 
   app.addHook('onSend', async (request, reply, payload) => {

@@ -9,7 +9,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
 export const VIEWS_FOLDER = fileURLToPath(new URL('../../views', import.meta.url));
-const FLASH_COOKIE = 'flash';
+/** The signed cookie that carries a flash message to the next page. */
+export const FLASH_COOKIE = 'flash';
 
 export interface Flash {
   kind: 'success' | 'info' | 'error';

@@ -57,6 +57,32 @@ export function runsJavaScript(page: Page): boolean {
 }
 
 /** Registers the hooks of a test file and returns what its tests use. */
+/** Fails at once, saying how to get it, when Debian's Chromium (or CHROMIUM_PATH) is missing. */
+export function requireChromium(): void {
+  if (!fs.existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `No Chromium at ${CHROMIUM_PATH}. Install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`,
+    );
+  }
+}
+
+/** Headless Chromium as every browser test runs it: no sandbox, GPU, QUIC or background traffic. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
 export function useServerAndBrowser(): Harness {
   let server: RunningServer;
   let browser: Browser;
@@ -65,27 +91,11 @@ export function useServerAndBrowser(): Harness {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM_PATH)) {
-      throw new Error(
-        `No Chromium at ${CHROMIUM_PATH}. Install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`,
-      );
-    }
+    requireChromium();
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     server = await startServer();
     try {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM_PATH,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      browser = await launchChromium();
     } catch (error) {
       await server.stop();
       throw error;

@@ -1,24 +1,14 @@
-// No hostile payload ever runs in a browser. The corpus (test/trust/hostile-corpus.ts) is stored
-// through the real forms of an app built in-process (the same buildApp as the server), which then
-// listens on a port; headless Chromium loads every page that shows the payloads, and the answers
-// to refused forms and htmx requests that show them back, with a trap set: `window.__pwned`,
-// dialogs (alert), requests to a `pwned` address or another site, page errors. Each page is
-// loaded twice: once with the app's Content-Security-Policy bypassed, so that escaping alone must
-// hold (a payload that reached the page as markup would run), and once with it, where a payload
-// that reached the page as markup would show up as a CSP violation. A control page with the
-// payloads left unescaped shows that the trap catches what runs.
-import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { eq, gt } from 'drizzle-orm';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seats, users } from '../../src/db/schema.js';
 import { demoEmail } from '../../src/demo/seed-demo.js';
 import { raiseAlerts } from '../../src/features/alerts/raise-alerts.js';
 import { client, cookieValue, DEMO_PASSWORD, makeTestApp, ORIGIN, type TestApp } from '../helpers/app.js';
 import { encodeForm, type HostileForm, type HostilePayload, PAYLOADS } from '../trust/hostile-corpus.js';
+import { launchChromium, requireChromium } from './browser.js';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const NOW = new Date('2026-11-28T09:00:00Z');
 type Client = ReturnType<typeof client>;
 
@@ -365,25 +355,12 @@ describe('hostile payloads in a real browser', () => {
   let visits: Visit[];
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM_PATH))
-      throw new Error(
-        `No Chromium at ${CHROMIUM_PATH}. Install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`,
-      );
+    requireChromium();
     t = await makeTestApp({ now: NOW });
     visits = await storePayloads(t);
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

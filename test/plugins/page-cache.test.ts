@@ -1,12 +1,21 @@
 // The page cache (src/plugins/page-cache.ts): a page is served as it was last rendered only to the
 // same viewer, on the same board day, at the same address, while nothing at all has been written
 // to the database by any process; a stale page is never shown.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import cookie from '@fastify/cookie';
 import Database from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/client.js';
+import { demoEmail, seedDemo } from '../../src/demo/seed-demo.js';
 import pageCache from '../../src/plugins/page-cache.js';
-import { logInAs, makeTestApp, type TestApp } from '../helpers/app.js';
+import { client, DEMO_PASSWORD, logInAs, makeTestApp, type TestApp } from '../helpers/app.js';
+import { watchStatements } from '../helpers/statements.js';
 
 describe('the page cache, on its own', () => {
   let app: FastifyInstance;
@@ -30,12 +39,12 @@ describe('the page cache, on its own', () => {
       if (request.headers['x-write-after-arrival']) version = `${version}+`;
       if (request.headers['x-midnight']) today = '2026-12-03';
     });
-    app.get('/page', { preHandler: app.pageCache }, async (request, reply) => {
+    app.get('/page', { config: { pageCache: true } }, async (request, reply) => {
       rendered += 1;
       const status = request.headers['x-status'] ? Number(request.headers['x-status']) : 200;
       return reply.code(status).type('text/html').send(`page ${rendered}`);
     });
-    app.post('/page', { preHandler: app.pageCache }, async () => `posted ${++rendered}`);
+    app.post('/page', { config: { pageCache: true } }, async () => `posted ${++rendered}`);
     return app;
   }
   const get = (headers: Record<string, string> = {}, url = '/page') => app.inject({ url, headers });
@@ -121,6 +130,34 @@ describe('the page cache, on its own', () => {
 describe('the page cache in the app', () => {
   let t: TestApp;
   afterEach(async () => t?.close());
+
+  it('is on for the pages that opt in: /terms read again runs no query of the terms, /account is made afresh', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'board-page-cache-'));
+    const config = loadConfig({ DATABASE_PATH: path.join(dir, 'board.db'), PORT: '3000' });
+    const db = openDatabase(config.databasePath);
+    const watch = watchStatements(db.$client);
+    await seedDemo(db, { password: DEMO_PASSWORD, now: new Date() });
+    const app = await buildApp({ config, db });
+    await app.ready();
+    try {
+      const secretariat = client({ app } as TestApp);
+      await secretariat.logIn(demoEmail('secretariat'));
+      const readsTerms = (seen: Array<{ sql: string }>) => seen.some((s) => /from "terms"/i.test(s.sql));
+      for (const url of ['/terms', '/account']) await secretariat.get(url);
+      const terms = await watch.during(async () =>
+        expect((await secretariat.get('/terms')).status).toBe(200),
+      );
+      expect(readsTerms(terms)).toBe(false);
+      const account = await watch.during(async () =>
+        expect((await secretariat.get('/account')).status).toBe(200),
+      );
+      expect(account.some((s) => /from "users"/i.test(s.sql))).toBe(true);
+    } finally {
+      await app.close();
+      db.$client.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('shows a change written by another process at the next view of a page already kept', async () => {
     t = await makeTestApp();

@@ -7,6 +7,10 @@
 // A payload that runs calls the trap: `window.__pwned = 1`, `alert()`, or asks for a URL with
 // `pwned` in it (an injected hx-get). The browser test listens for all three.
 import type { Db } from '../../src/db/client.js';
+import { parseCsv } from '../features/nominations/nomination-records.js';
+
+/** The CSV reader the nomination export's tests use (RFC 4180: quoted commas, quotes, line breaks). */
+export { parseCsv };
 
 export interface HostilePayload {
   /** A short name, for messages and the tally. */
@@ -331,39 +335,6 @@ export function isFormula(cell: string): boolean {
 /** What a CSV export should hold for a stored value: the value, defused with ' when it is a formula. */
 export function defused(stored: string): string {
   return isFormula(stored) ? `'${stored}` : stored;
-}
-
-/** An RFC 4180 reader (quoted cells may hold commas, quotes and line breaks). */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i += 1;
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
 }
 
 /** The rows of a CSV export as records by header; every row has the header's width. */

@@ -23,6 +23,7 @@ import {
 import { demoEmail } from '../../src/demo/seed-demo.js';
 import { raiseAlerts } from '../../src/features/alerts/raise-alerts.js';
 import { deliverMail } from '../../src/jobs/deliver-mail.js';
+import { ballotForm } from '../features/ballots/ballot-records.js';
 import { feedOf } from '../features/calendar/feeds.js';
 import { deliverPendingMail } from '../features/mail/delivery.js';
 import {
@@ -1030,17 +1031,11 @@ describe('hostile input in nominations, their screening and the ballot among the
         everything(nominated[0]!),
       );
 
-      const created = await post(secretariat, '/ballots', {
-        vacancyId: String(ATHENS_VACANCY),
-        method: 'ranked',
-        candidateIds: nominated.map((n) => String(n.id)),
-        opensAt: '2026-11-28T08:00',
-        closesAt: '2026-12-05T17:00',
-        quorumPercent: '50',
-        secret: 'on',
-        partnerVotes: 'binding',
-        tieRule: 'runoff',
-      });
+      const created = await post(
+        secretariat,
+        '/ballots',
+        ballotForm({ candidateIds: nominated.map((n) => String(n.id)) }),
+      );
       expect(created.status, created.text.slice(0, 500)).toBe(303);
       const ballotId = Number(/^\/ballots\/(\d+)$/.exec(created.headers.location ?? '')![1]);
       const ballotPage = (await amman.get(`/ballots/${ballotId}`)).text;

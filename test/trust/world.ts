@@ -19,6 +19,7 @@ import { MAX_ATTEMPTS } from '../../src/features/mail/deliver-outbox.js';
 import { queueMail } from '../../src/features/mail/outbox.js';
 import type { MailTransport } from '../../src/features/mail/transport.js';
 import { deliverMail } from '../../src/jobs/deliver-mail.js';
+import { ballotForm } from '../features/ballots/ballot-records.js';
 import { deliveredInvitationToken } from '../features/mail/delivery.js';
 import {
   type AppImage,
@@ -253,18 +254,7 @@ export const BOGOTA = { cityName: 'Bogota', country: 'CO', nominee: 'Carlos Fern
 
 /** The Athens ballot as the vacancy page's form posts it: open since an hour ago, for a week. */
 export function athensBallotForm(ids: WorldIds, overrides: Form = {}): Form {
-  return {
-    vacancyId: String(ids.vacancies.athens),
-    method: 'ranked',
-    candidateIds: ['1', '2', '3'],
-    opensAt: '2026-11-28T08:00',
-    closesAt: '2026-12-05T17:00',
-    quorumPercent: '50',
-    secret: 'on',
-    partnerVotes: 'binding',
-    tieRule: 'runoff',
-    ...overrides,
-  };
+  return ballotForm({ vacancyId: String(ids.vacancies.athens), ...overrides });
 }
 
 async function logIn(t: TestApp, localPart: string) {

@@ -6,11 +6,12 @@
 // account already in the state asked for (409).
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { sessions, users } from '../../db/schema.js';
+import { users } from '../../db/schema.js';
 import { type ActionResult, ok, refused } from '../../lib/action-result.js';
 import { actorOf } from '../audit-log/actor.js';
 import { type Actor, recordAudit } from '../audit-log/audit-log.js';
 import { permissions, type Viewer } from '../auth/permissions.js';
+import { invalidateUserSessions } from '../auth/sessions.js';
 import { revokeOpenInvitations } from './invitation-token.js';
 
 /** Who acts: the secretariat through the app, or an operator at the CLI (its actor). */
@@ -37,7 +38,7 @@ export function setAccountDisabled(
     tx.update(users).set({ disabled }).where(eq(users.id, userId)).run();
     let sessionsEnded = 0;
     if (disabled) {
-      sessionsEnded = tx.delete(sessions).where(eq(sessions.userId, userId)).run().changes;
+      sessionsEnded = invalidateUserSessions(tx, userId);
       revokeOpenInvitations(tx, userId, now);
     }
     recordAudit(tx, {

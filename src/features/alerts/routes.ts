@@ -9,7 +9,7 @@ import { alertPage, alertRowFor } from './queries.js';
 export default async function alertRoutes(app: FastifyInstance) {
   app.get<{ Querystring: { page?: string } }>(
     '/alerts',
-    { preHandler: [app.requireLogin, app.pageCache] },
+    { preHandler: app.requireLogin, config: { pageCache: true } },
     async (request, reply) => {
       const page = Math.min(10_000, Math.max(1, Number.parseInt(firstValue(request.query.page), 10) || 1));
       return reply.page('alerts/page', {

@@ -130,7 +130,7 @@ const latestWalk = prepareOnce((db) =>
 
 export default async function auditRoutes(app: FastifyInstance) {
   const viewAudit = { preHandler: app.requirePermission('viewAudit') };
-  const cachedAudit = { preHandler: [app.requirePermission('viewAudit'), app.pageCache] };
+  const cachedAudit = { ...viewAudit, config: { pageCache: true } };
 
   app.get<{ Querystring: Record<string, unknown> }>('/audit', cachedAudit, async (request, reply) => {
     const { where, filters } = auditFilter(request.query);

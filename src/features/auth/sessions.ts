@@ -120,8 +120,9 @@ export function invalidateSession(tx: Tx | Db, sessionId: string): void {
   tx.delete(sessions).where(eq(sessions.id, sessionId)).run();
 }
 
-export function invalidateUserSessions(tx: Tx | Db, userId: number): void {
-  tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+/** Ends every session of the user; answers how many there were. */
+export function invalidateUserSessions(tx: Tx | Db, userId: number): number {
+  return tx.delete(sessions).where(eq(sessions.userId, userId)).run().changes;
 }
 
 export function deleteExpiredSessions(db: Db | Tx, now: number): void {

@@ -51,7 +51,7 @@ const CERTIFIED_ACCOUNT: Record<MemberAccount, string> = {
 export default async function ballotRoutes(app: FastifyInstance, options: BallotRoutesOptions) {
   const receiptKey = deriveKey(app.serverSecret, 'vote-receipt');
   const loggedIn = { preHandler: app.requireLogin };
-  const cached = { preHandler: [app.requireLogin, app.pageCache] };
+  const cached = { preHandler: app.requireLogin, config: { pageCache: true } };
 
   /** The ballot if this viewer may see it (the app's preHandler has brought it up to the clock). */
   function visibleBallot(viewer: Viewer, ballotId: number): BallotRecord | null {

@@ -8,7 +8,7 @@ import { openVacancies } from '../vacancies/queries.js';
 import { compositionBars } from './composition-chart.js';
 
 export default async function boardRoutes(app: FastifyInstance) {
-  app.get('/board', { preHandler: app.pageCache }, async (_request, reply) => {
+  app.get('/board', { config: { pageCache: true } }, async (_request, reply) => {
     const today = app.today();
     const members = sittingMembers(app.db, today);
     const settings = getSettings(app.db);

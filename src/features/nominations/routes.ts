@@ -174,7 +174,7 @@ export default async function nominationRoutes(app: FastifyInstance, options: No
 
   app.get<{ Querystring: { page?: string } }>(
     '/nominations',
-    { preHandler: [app.requirePermission('viewNominations'), app.pageCache] },
+    { preHandler: app.requirePermission('viewNominations'), config: { pageCache: true } },
     async (request, reply) => {
       const page = Math.min(10_000, Math.max(1, Number.parseInt(firstValue(request.query.page), 10) || 1));
       return reply.page('nominations/list', {

@@ -29,7 +29,7 @@ export default async function termRoutes(app: FastifyInstance) {
 
   app.get<{ Querystring: { on?: string } }>(
     '/terms',
-    { preHandler: [app.requirePermission('viewTerms'), app.pageCache] },
+    { preHandler: app.requirePermission('viewTerms'), config: { pageCache: true } },
     async (request, reply) => {
       const day = app.today();
       // The seats as they stand and what the timeline shows, not every term the board ever had.

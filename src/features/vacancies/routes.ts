@@ -63,13 +63,13 @@ export default async function vacancyRoutes(app: FastifyInstance, options: Vacan
 
   app.get(
     '/vacancies',
-    { preHandler: [app.requirePermission('viewVacancies'), app.pageCache] },
+    { preHandler: app.requirePermission('viewVacancies'), config: { pageCache: true } },
     async (request, reply) => listPage(request, reply, {}, {}),
   );
 
   app.get<{ Params: { id: string } }>(
     '/vacancies/:id',
-    { preHandler: [app.requirePermission('viewVacancies'), app.pageCache] },
+    { preHandler: app.requirePermission('viewVacancies'), config: { pageCache: true } },
     async (request, reply) =>
       withPathId(reply, request.params.id, 'vacancy', (id) => showPage(request, reply, id)),
   );
