@@ -1,8 +1,8 @@
 // Work done once per database connection instead of once per request. Building a query with
 // drizzle and preparing it in SQLite cost more than running it (a profile of the vacancy page put
 // two fifths of all CPU there), so the pages' queries are built and prepared on first use and
-// reused; and data that rarely changes (settings, seats) is read once and kept until anything is
-// written to the database. Keyed by connection: tests open many databases in one process.
+// reused; and data that rarely changes (settings, seats) is read once and kept until anything a
+// page can show is written to the database. Keyed by connection: tests open many databases in one process.
 import type Database from 'better-sqlite3';
 import type { Db, Tx } from './client.js';
 
@@ -39,20 +39,22 @@ interface Kept<T> {
 }
 
 /**
- * Whether anything was written since: this connection's own writes (total_changes) and commits by
- * any other connection or process (data_version). Reading both costs one tiny statement.
+ * The content version: it moves with every committed change to anything a page can show, by this
+ * connection or any other process (triggers on the tables bump it; see content_version in the
+ * schema). Renewing a session, counting a failed login or taking a job's lease leave it alone,
+ * and so does a rolled-back write. Reading it costs one tiny statement.
  */
 const versionStatement = prepareOnce((db) =>
-  connectionOf(db).prepare("SELECT total_changes() || '.' || data_version FROM pragma_data_version").pluck(),
+  connectionOf(db).prepare('SELECT n FROM content_version WHERE id = 1').pluck(),
 );
 
 export function databaseVersion(db: Db | Tx): string {
-  return versionStatement(db).get() as string;
+  return String(versionStatement(db).get());
 }
 
 /**
- * A read kept in memory until anything is written to the database, here or by another process;
- * then it is read again on next use. Inside a transaction it is always read afresh and not kept:
+ * A read kept in memory until the content version moves (anything a page can show is written,
+ * here or by another process); then it is read again on next use. Inside a transaction it is always read afresh and not kept:
  * the transaction may see its own uncommitted writes, which a rollback would take back.
  * What it returns is frozen, since every caller shares it.
  */

@@ -602,3 +602,14 @@ export const votes = sqliteTable(
     uniqueIndex('votes_named_voter').on(table.ballotId, table.voterId),
   ],
 );
+
+/**
+ * One row, whose `n` grows with every committed change to what a page can show: triggers on
+ * every other table bump it (migration 0009), except on sessions, failed logins and job leases,
+ * which no page shows. Kept pages and reads kept in memory (settings, seats) are dropped when it
+ * moves, by whichever process wrote; a rolled-back write moves nothing.
+ */
+export const contentVersion = sqliteTable('content_version', {
+  id: integer('id').primaryKey(),
+  n: integer('n').notNull(),
+});

@@ -1,7 +1,7 @@
 // Pages that are read far more often than the board changes (the terms, the board, the audit log,
 // lists, a ballot and its results) are kept as rendered, per viewer, address and board day, until
-// anything is written to the database by any process: `version()` is SQLite's total_changes and
-// data_version, which move with every commit of this connection and of every other. A route opts
+// anything a page can show is written to the database by any process: `version()` is the content
+// version, which triggers move with every such commit (see content_version in the schema). A route opts
 // in with `config: { pageCache: true }`; the lookup is then added after its own preHandlers (its
 // permission check), and no other request pays for any of this.
 //
@@ -13,15 +13,15 @@
 // viewer read before a change and kept as if after it. The viewer's key holds their role and
 // sitting-member flag too.
 // Not kept: anything but a 200, a page showing a flash message, an htmx request, and anything
-// when disabled. Any write empties the whole cache: a session renewed (once a minute per active
-// session), a job's lease, even /healthz's rolled-back write probe.
+// when disabled. Any change to what a page can show empties the whole cache; a session renewed, a
+// failed login, a job's lease or /healthz's rolled-back write probe do not.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { FLASH_COOKIE } from './views.js';
 
 export interface PageCacheOptions {
   enabled: boolean;
-  /** Changes whenever anything is written to the database, by this process or another. */
+  /** Changes whenever anything a page can show is written, by this process or another. */
   version: () => string;
   /** The board's day: a page's "days left" and "due in" change with it. */
   today: () => string;

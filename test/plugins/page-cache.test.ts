@@ -1,6 +1,6 @@
 // The page cache (src/plugins/page-cache.ts): a page is served as it was last rendered only to the
-// same viewer, on the same board day, at the same address, while nothing at all has been written
-// to the database by any process; a stale page is never shown.
+// same viewer, on the same board day, at the same address, while nothing a page can show has been
+// written to the database by any process; a stale page is never shown.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,8 +13,9 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { demoEmail, seedDemo } from '../../src/demo/seed-demo.js';
+import { takeLease } from '../../src/jobs/lease.js';
 import pageCache from '../../src/plugins/page-cache.js';
-import { client, DEMO_PASSWORD, logInAs, makeTestApp, type TestApp } from '../helpers/app.js';
+import { client, DEMO_PASSWORD, logInAs, MutableClock, makeTestApp, type TestApp } from '../helpers/app.js';
 import { watchStatements } from '../helpers/statements.js';
 
 describe('the page cache, on its own', () => {
@@ -131,32 +132,63 @@ describe('the page cache in the app', () => {
   let t: TestApp;
   afterEach(async () => t?.close());
 
-  it('is on for the pages that opt in: /terms read again runs no query of the terms, /account is made afresh', async () => {
+  /** The real app on a seeded database whose every statement can be watched from the start. */
+  async function watchedApp(now = new Date()) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'board-page-cache-'));
     const config = loadConfig({ DATABASE_PATH: path.join(dir, 'board.db'), PORT: '3000' });
     const db = openDatabase(config.databasePath);
     const watch = watchStatements(db.$client);
-    await seedDemo(db, { password: DEMO_PASSWORD, now: new Date() });
-    const app = await buildApp({ config, db });
+    await seedDemo(db, { password: DEMO_PASSWORD, now });
+    const clock = new MutableClock(now);
+    const app = await buildApp({ config, db, clock: clock.read });
     await app.ready();
-    try {
-      const secretariat = client({ app } as TestApp);
-      await secretariat.logIn(demoEmail('secretariat'));
-      const readsTerms = (seen: Array<{ sql: string }>) => seen.some((s) => /from "terms"/i.test(s.sql));
-      for (const url of ['/terms', '/account']) await secretariat.get(url);
-      const terms = await watch.during(async () =>
-        expect((await secretariat.get('/terms')).status).toBe(200),
-      );
-      expect(readsTerms(terms)).toBe(false);
-      const account = await watch.during(async () =>
-        expect((await secretariat.get('/account')).status).toBe(200),
-      );
-      expect(account.some((s) => /from "users"/i.test(s.sql))).toBe(true);
-    } finally {
-      await app.close();
-      db.$client.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    t = {
+      app,
+      db,
+      config,
+      clock,
+      dir,
+      async close() {
+        await app.close();
+        db.$client.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+    return { t, watch };
+  }
+  const readsTerms = (seen: Array<{ sql: string }>) => seen.some((s) => /from "terms"/i.test(s.sql));
+
+  it('is on for the pages that opt in: /terms read again runs no query of the terms, /account is made afresh', async () => {
+    const { watch } = await watchedApp();
+    const secretariat = client(t);
+    await secretariat.logIn(demoEmail('secretariat'));
+    for (const url of ['/terms', '/account']) await secretariat.get(url);
+    const terms = await watch.during(async () => expect((await secretariat.get('/terms')).status).toBe(200));
+    expect(readsTerms(terms)).toBe(false);
+    const account = await watch.during(async () =>
+      expect((await secretariat.get('/account')).status).toBe(200),
+    );
+    expect(account.some((s) => /from "users"/i.test(s.sql))).toBe(true);
+  });
+
+  it('keeps pages through what no page shows: a session renewed, a failed login, /healthz, a job’s lease', async () => {
+    const { watch } = await watchedApp(new Date('2026-11-28T09:00:00Z'));
+    const secretariat = client(t);
+    await secretariat.logIn(demoEmail('secretariat'));
+    await secretariat.get('/terms');
+    t.clock.advance(5 * 60_000);
+    const renewed = await watch.during(async () =>
+      expect((await secretariat.get('/terms')).status).toBe(200),
+    );
+    expect(renewed.some((s) => /update "sessions"/i.test(s.sql))).toBe(true);
+    expect(readsTerms(renewed)).toBe(false);
+
+    await client(t).post('/login', { email: demoEmail('mayor.amman'), password: 'not the password' });
+    expect((await t.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    expect(takeLease(t.db, 'alerts', 'another process', t.clock.now, 60_000)).toBe(true);
+    expect(t.db.$client.prepare('SELECT count(*) FROM login_failures').pluck().get()).toBe(1);
+    const after = await watch.during(async () => expect((await secretariat.get('/terms')).status).toBe(200));
+    expect(readsTerms(after)).toBe(false);
   });
 
   it('shows a change written by another process at the next view of a page already kept', async () => {
