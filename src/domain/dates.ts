@@ -2,8 +2,10 @@
 // starts on a date ends on a date whatever the server's time zone or daylight-saving shifts.
 export type IsoDate = string;
 
-const ISO_DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MILLISECONDS_PER_DAY = 86_400_000;
+const DIGIT_ZERO = 48; // '0'
+const HYPHEN = 45; // '-'
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 interface CalendarDate {
   year: number;
@@ -11,8 +13,13 @@ interface CalendarDate {
   day: number;
 }
 
+// The proleptic Gregorian calendar, as Date uses for every year.
+function isLeapYear(year: number): boolean {
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(utcMilliseconds(year, month + 1, 0)).getUTCDate();
+  return month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!;
 }
 
 // Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear does not, so years stay what they say.
@@ -22,13 +29,26 @@ function utcMilliseconds(year: number, month: number, day: number): number {
   return date.getTime();
 }
 
+/** The number that `count` ASCII digits from `start` spell, or -1 if any of them is not a digit. */
+function digitsAt(value: string, start: number, count: number): number {
+  let number = 0;
+  for (let index = start; index < start + count; index += 1) {
+    const digit = value.charCodeAt(index) - DIGIT_ZERO;
+    if (!(digit >= 0 && digit <= 9)) return -1;
+    number = number * 10 + digit;
+  }
+  return number;
+}
+
+// Read character by character, not with a regular expression: pages compare and count dates by
+// the thousand, and every date is checked each time.
 function readCalendarDate(value: string): CalendarDate | undefined {
-  const match = ISO_DATE_PATTERN.exec(value);
-  if (!match) return undefined;
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (typeof value !== 'string' || value.length !== 10) return undefined;
+  if (value.charCodeAt(4) !== HYPHEN || value.charCodeAt(7) !== HYPHEN) return undefined;
+  const year = digitsAt(value, 0, 4);
+  const month = digitsAt(value, 5, 2);
+  const day = digitsAt(value, 8, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   return { year, month, day };
 }
 

@@ -15,6 +15,8 @@
 // Not kept: anything but a 200, a page showing a flash message, an htmx request, and anything
 // when disabled. Any change to what a page can show empties the whole cache; a session renewed, a
 // failed login, a job's lease or /healthz's rolled-back write probe do not.
+import zlib from 'node:zlib';
+import { negotiate } from '@fastify/accept-negotiator';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { FLASH_COOKIE } from './views.js';
@@ -29,6 +31,28 @@ export interface PageCacheOptions {
   viewerKey: (request: FastifyRequest) => string;
   /** How many pages are kept at most (the oldest go first). */
   maxPages?: number;
+  /**
+   * The encodings @fastify/compress offers, in its order of preference. A kept page is compressed
+   * once per encoding asked for, as that plugin would have done it, and the bytes are kept too.
+   */
+  encodings?: readonly PageEncoding[];
+}
+
+export type PageEncoding = 'br' | 'gzip';
+
+/** Below this size @fastify/compress sends a page as it is (its default threshold). */
+const COMPRESSION_THRESHOLD_BYTES = 1024;
+
+const COMPRESSORS: Record<PageEncoding, (page: Buffer) => Buffer> = {
+  // @fastify/compress's own settings: brotli at quality 4, gzip at zlib's default level.
+  br: (page) => zlib.brotliCompressSync(page, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } }),
+  gzip: (page) => zlib.gzipSync(page),
+};
+
+/** A page as rendered, encoded once (UTF-8), and compressed once per encoding a browser asked for. */
+interface KeptPage {
+  identity: Buffer;
+  compressed: Map<PageEncoding, Buffer>;
 }
 
 declare module 'fastify' {
@@ -44,7 +68,9 @@ declare module 'fastify' {
 
 export default fp(async function pageCache(app: FastifyInstance, options: PageCacheOptions) {
   const maxPages = options.maxPages ?? 300;
-  const pages = new Map<string, string>();
+  const encodings = [...(options.encodings ?? [])];
+  // Kept as bytes: a hit sends them as they are, without encoding or compressing the page again.
+  const pages = new Map<string, KeptPage>();
   let keptVersion = '';
 
   /** The database's version now, emptying the cache if anything was written since it was filled. */
@@ -63,6 +89,15 @@ export default fp(async function pageCache(app: FastifyInstance, options: PageCa
     request.pageCacheEntry = { version: currentVersion(), day: options.today(), key: null };
   });
 
+  /** The encoding @fastify/compress would choose for this request, if any. */
+  function preferredEncoding(request: FastifyRequest): PageEncoding | undefined {
+    const accepted = request.headers['accept-encoding'];
+    if (typeof accepted !== 'string' || encodings.length === 0) return undefined;
+    // As @fastify/compress reads it: x-gzip and the no-preference token (*) stand for gzip.
+    const header = accepted.toLowerCase().replace(/\*|x-gzip/g, 'gzip');
+    return (negotiate(header, encodings) as PageEncoding | null) ?? undefined;
+  }
+
   /** Serves the kept page, or marks this one to be kept; after the route's own checks. */
   async function lookUp(request: FastifyRequest, reply: FastifyReply) {
     const entry = request.pageCacheEntry;
@@ -73,8 +108,16 @@ export default fp(async function pageCache(app: FastifyInstance, options: PageCa
     const key = `${options.viewerKey(request)}\n${entry.day}\n${request.url}`;
     const page = pages.get(key);
     if (page !== undefined) {
-      reply.code(200).type('text/html; charset=utf-8').send(page);
-      return reply;
+      reply.code(200).type('text/html; charset=utf-8');
+      const encoding = preferredEncoding(request);
+      if (!encoding || page.identity.length < COMPRESSION_THRESHOLD_BYTES) return reply.send(page.identity);
+      let body = page.compressed.get(encoding);
+      if (body === undefined) {
+        body = COMPRESSORS[encoding](page.identity);
+        page.compressed.set(encoding, body);
+      }
+      // Marked as compressed already, @fastify/compress passes it on untouched.
+      return reply.header('vary', 'accept-encoding').header('content-encoding', encoding).send(body);
     }
     entry.key = key;
   }
@@ -90,7 +133,7 @@ export default fp(async function pageCache(app: FastifyInstance, options: PageCa
     // Kept only if nothing was written while it was made: else it may show a state already gone.
     if (currentVersion() !== entry.version || options.today() !== entry.day) return payload;
     if (pages.size >= maxPages) pages.delete(pages.keys().next().value!);
-    pages.set(entry.key, payload);
+    pages.set(entry.key, { identity: Buffer.from(payload, 'utf8'), compressed: new Map() });
     return payload;
   });
 });

@@ -4,11 +4,14 @@
 // beside each page); then what a browser's first view of a page costs on the wire, the tally of a
 // large ballot, the jobs on the large history, and the server's memory. It prints a table, writes
 // it as JSON under bench-results/, and exits 1 naming each budget missed. It is not a test:
-// `npm test` skips it. Pages are requested as autocannon does, without Accept-Encoding.
+// `npm test` skips it. Pages are requested as a browser asks for them, with Chromium's
+// Accept-Encoding, so they travel compressed, as they do to every user.
 //
 // Options (for a quicker look; the budgets are judged on the defaults):
 //   --nominations N --terms N --audit N   the history's size (seed:history's defaults)
 //   --duration S                          seconds measured per route (default 5)
+//   --identity                            ask without Accept-Encoding (autocannon's own way, no
+//                                         browser's): pages then travel uncompressed
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
@@ -54,8 +57,11 @@ const { values: options } = parseArgs({
     terms: { type: 'string', default: String(DEFAULT_HISTORY.terms) },
     audit: { type: 'string', default: String(DEFAULT_HISTORY.audit) },
     duration: { type: 'string', default: '5' },
+    identity: { type: 'boolean', default: false },
   },
 });
+/** What Chromium sends; none with --identity. */
+const ACCEPT_ENCODING = options.identity ? undefined : 'gzip, deflate, br, zstd';
 const DURATION_S = Number(options.duration);
 const FLOOR_S = Math.max(2, Math.round(DURATION_S / 2));
 
@@ -65,6 +71,8 @@ interface RouteFigure {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** Bytes of each response on the wire, headers included. */
+  bytesPerResponse: number;
   /** /healthz's req/s measured just before this route: what `ratio` divides by. */
   floor: number;
   ratio: number;
@@ -189,7 +197,10 @@ function load(url: string, cookie: string | undefined, duration: number) {
     url,
     connections: CONNECTIONS,
     duration,
-    headers: cookie ? { cookie } : {},
+    headers: {
+      ...(cookie ? { cookie } : {}),
+      ...(ACCEPT_ENCODING ? { 'accept-encoding': ACCEPT_ENCODING } : {}),
+    },
   });
 }
 
@@ -210,6 +221,7 @@ async function measureRoute(
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
+    bytesPerResponse: result.throughput.total / Math.max(1, result.requests.total),
     errors: result.errors + result.timeouts + result.non2xx,
   };
 }
@@ -426,11 +438,13 @@ async function main() {
     `Machine: ${host.cpus} × ${host.model}, ${host.memoryGb} GB, ${host.platform}, Node ${host.node}`,
     `History: ${options.nominations} nominations, ${options.terms} past terms, ${options.audit} audit entries (seeded in ${seedSeconds.toFixed(1)} s)`,
     '',
-    `| route | as | req/s | p50 ms | p99 ms | /healthz beside it, req/s | ratio to /healthz |`,
-    `|---|---|--:|--:|--:|--:|--:|`,
+    `Requests: ${ACCEPT_ENCODING ? `as Chromium asks (Accept-Encoding: ${ACCEPT_ENCODING})` : 'without Accept-Encoding (--identity)'}`,
+    '',
+    `| route | as | req/s | p50 ms | p99 ms | bytes per response | /healthz beside it, req/s | ratio to /healthz |`,
+    `|---|---|--:|--:|--:|--:|--:|--:|`,
     ...routes.map(
       (r) =>
-        `| ${r.route} | ${r.as} | ${pad(Math.round(r.requestsPerSecond), 6)} | ${pad(r.p50Ms, 4)} | ${pad(r.p99Ms, 4)} | ${pad(Math.round(r.floor), 6)} | ${r.ratio.toFixed(2)} |`,
+        `| ${r.route} | ${r.as} | ${pad(Math.round(r.requestsPerSecond), 6)} | ${pad(r.p50Ms, 4)} | ${pad(r.p99Ms, 4)} | ${pad(Math.round(r.bytesPerResponse), 6)} | ${pad(Math.round(r.floor), 6)} | ${r.ratio.toFixed(2)} |`,
     ),
     '',
     '| first view | as | bytes on the wire | files |',
@@ -465,6 +479,7 @@ async function main() {
           seedSeconds,
         },
         connections: CONNECTIONS,
+        acceptEncoding: ACCEPT_ENCODING ?? null,
         durationSeconds: DURATION_S,
         budgets: BUDGETS,
         routes,

@@ -67,6 +67,33 @@ describe('isIsoDate', () => {
       expect(isIsoDate(value), value).toBe(false);
     }
   });
+
+  it('rejects a digit anywhere replaced by a letter, a sign, a space, a non-ASCII digit or a slash', () => {
+    for (let position = 0; position < 10; position += 1) {
+      if (position === 4 || position === 7) continue;
+      for (const character of ['a', '+', '-', ' ', '٣', '/', ':', '.']) {
+        const value = `2024-02-29`.slice(0, position) + character + `2024-02-29`.slice(position + 1);
+        expect(isIsoDate(value), value).toBe(false);
+      }
+    }
+    expect(isIsoDate('2024+02-29')).toBe(false);
+    expect(isIsoDate('2024-02+29')).toBe(false);
+  });
+
+  it('accepts exactly the days the calendar has, in every month of years 0000-9999, as Date counts them', () => {
+    const pad = (value: number, width: number) => String(value).padStart(width, '0');
+    for (let year = 0; year <= 9999; year += year < 2200 ? 1 : 7) {
+      for (let month = 0; month <= 13; month += 1) {
+        const probe = new Date(0);
+        probe.setUTCFullYear(year, month, 0);
+        const days = month >= 1 && month <= 12 ? probe.getUTCDate() : 0;
+        for (const day of [0, 1, 28, 29, 30, 31, 32]) {
+          const value = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+          if (isIsoDate(value) !== (day >= 1 && day <= days)) expect.fail(`${value}: ${isIsoDate(value)}`);
+        }
+      }
+    }
+  });
 });
 
 describe('addMonths', () => {

@@ -5,17 +5,27 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import cookie from '@fastify/cookie';
 import Database from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { demoEmail, seedDemo } from '../../src/demo/seed-demo.js';
 import { takeLease } from '../../src/jobs/lease.js';
 import pageCache from '../../src/plugins/page-cache.js';
-import { client, DEMO_PASSWORD, logInAs, MutableClock, makeTestApp, type TestApp } from '../helpers/app.js';
+import {
+  client,
+  cookieValue,
+  DEMO_PASSWORD,
+  logInAs,
+  MutableClock,
+  makeTestApp,
+  ORIGIN,
+  type TestApp,
+} from '../helpers/app.js';
 import { watchStatements } from '../helpers/statements.js';
 
 describe('the page cache, on its own', () => {
@@ -130,7 +140,10 @@ describe('the page cache, on its own', () => {
 
 describe('the page cache in the app', () => {
   let t: TestApp;
-  afterEach(async () => t?.close());
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await t?.close();
+  });
 
   /** The real app on a seeded database whose every statement can be watched from the start. */
   async function watchedApp(now = new Date()) {
@@ -189,6 +202,75 @@ describe('the page cache in the app', () => {
     expect(t.db.$client.prepare('SELECT count(*) FROM login_failures').pluck().get()).toBe(1);
     const after = await watch.during(async () => expect((await secretariat.get('/terms')).status).toBe(200));
     expect(readsTerms(after)).toBe(false);
+  });
+
+  it('serves a kept page exactly as when it was made: the same headers, and the same page in brotli, in gzip or as it is', async () => {
+    t = await makeTestApp();
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ email: demoEmail('secretariat'), password: DEMO_PASSWORD }).toString(),
+    });
+    const session = `session=${cookieValue(login.headers['set-cookie'], 'session')}`;
+    const view = (acceptEncoding?: string) =>
+      t.app.inject({
+        url: '/terms',
+        headers: { cookie: session, ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}) },
+      });
+    const decoded = (response: Awaited<ReturnType<typeof view>>) => {
+      const body = response.rawPayload;
+      const encoding = response.headers['content-encoding'];
+      return (
+        encoding === 'br'
+          ? zlib.brotliDecompressSync(body)
+          : encoding === 'gzip'
+            ? zlib.gunzipSync(body)
+            : body
+      ).toString();
+    };
+    const comparable = (response: Awaited<ReturnType<typeof view>>) => {
+      // A page compressed as it is made streams out (no length); a kept one has its length known.
+      const {
+        date: _date,
+        'content-length': length,
+        'transfer-encoding': _chunked,
+        ...headers
+      } = response.headers;
+      if (length !== undefined) expect(Number(length)).toBe(response.rawPayload.length);
+      return { status: response.statusCode, headers, page: decoded(response) };
+    };
+    // Every way a page gets compressed: @fastify/compress streams a large page, the cache compresses once.
+    const compressors = (
+      ['brotliCompressSync', 'gzipSync', 'createBrotliCompress', 'createGzip'] as const
+    ).map((name) => vi.spyOn(zlib, name));
+    const compressions = () => compressors.reduce((sum, spy) => sum + spy.mock.calls.length, 0);
+    const asMade = comparable(await view());
+    expect(asMade.page).toContain('Seats and terms');
+    for (const [asked, expected] of [
+      ['gzip, deflate, br, zstd', 'br'],
+      ['gzip', 'gzip'],
+      ['br;q=0, gzip', 'gzip'],
+      ['x-gzip', 'gzip'],
+      ['*', 'gzip'],
+      ['identity', undefined],
+      [undefined, undefined],
+    ] as const) {
+      // The first view after a write is made and compressed by @fastify/compress; the next ones are kept.
+      t.db.$client.prepare('UPDATE settings SET value = value').run();
+      const made = await view(asked);
+      const first = await view(asked);
+      const compressedSoFar = compressions();
+      const kept = [first, await view(asked)];
+      // The second view of a kept page compresses nothing: its bytes were kept at the first.
+      expect(compressions(), asked).toBe(compressedSoFar);
+      expect(made.headers['content-encoding'], asked).toBe(expected);
+      for (const again of kept) {
+        expect(comparable(again), asked).toEqual(comparable(made));
+        expect(comparable(again).page).toBe(asMade.page);
+      }
+      expect(kept[1]!.rawPayload.equals(kept[0]!.rawPayload)).toBe(true);
+    }
   });
 
   it('shows a change written by another process at the next view of a page already kept', async () => {
