@@ -42,14 +42,23 @@ interface Kept<T> {
  * The content version: it moves with every committed change to anything a page can show, by this
  * connection or any other process (triggers on the tables bump it; see content_version in the
  * schema). Renewing a session, counting a failed login or taking a job's lease leave it alone,
- * and so does a rolled-back write. Reading it costs one tiny statement.
+ * and so does a rolled-back write. SQLite's schema version is part of it, so that dropping the
+ * triggers (a tampered file) moves it too. Reading it costs one tiny statement.
  */
 const versionStatement = prepareOnce((db) =>
-  connectionOf(db).prepare('SELECT n FROM content_version WHERE id = 1').pluck(),
+  connectionOf(db)
+    .prepare("SELECT n || '.' || schema_version FROM content_version, pragma_schema_version WHERE id = 1")
+    .pluck(),
 );
 
+let versionsMadeUp = 0;
+
 export function databaseVersion(db: Db | Tx): string {
-  return String(versionStatement(db).get());
+  const version = versionStatement(db).get();
+  if (typeof version === 'string') return version;
+  // Its row gone (the file tampered with): a version never seen before, so that nothing is kept.
+  versionsMadeUp += 1;
+  return `missing ${versionsMadeUp}`;
 }
 
 /**

@@ -93,6 +93,7 @@ export default fp(async function pageCache(app: FastifyInstance, options: PageCa
   function preferredEncoding(request: FastifyRequest): PageEncoding | undefined {
     const accepted = request.headers['accept-encoding'];
     if (typeof accepted !== 'string' || encodings.length === 0) return undefined;
+    if (request.headers['x-no-compression'] !== undefined) return undefined;
     // As @fastify/compress reads it: x-gzip and the no-preference token (*) stand for gzip.
     const header = accepted.toLowerCase().replace(/\*|x-gzip/g, 'gzip');
     return (negotiate(header, encodings) as PageEncoding | null) ?? undefined;

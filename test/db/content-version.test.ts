@@ -83,4 +83,13 @@ describe('the content version', () => {
     other.close();
     expect(databaseVersion(db)).not.toBe(before);
   });
+
+  it('moves when a trigger is dropped (a tampered file), and is never the same twice once its row is gone', () => {
+    const before = databaseVersion(db);
+    db.$client.exec('DROP TRIGGER `terms_update_content_version`');
+    expect(databaseVersion(db)).not.toBe(before);
+    db.$client.exec('DELETE FROM content_version');
+    const gone = databaseVersion(db);
+    expect(databaseVersion(db)).not.toBe(gone);
+  });
 });

@@ -69,15 +69,23 @@ describe('isIsoDate', () => {
   });
 
   it('rejects a digit anywhere replaced by a letter, a sign, a space, a non-ASCII digit or a slash', () => {
-    for (let position = 0; position < 10; position += 1) {
-      if (position === 4 || position === 7) continue;
-      for (const character of ['a', '+', '-', ' ', '٣', '/', ':', '.']) {
-        const value = `2024-02-29`.slice(0, position) + character + `2024-02-29`.slice(position + 1);
-        expect(isIsoDate(value), value).toBe(false);
+    for (const date of ['2024-02-29', '2024-01-15']) {
+      for (let position = 0; position < 10; position += 1) {
+        if (position === 4 || position === 7) continue;
+        for (const character of ['a', '+', '-', ' ', '٣', '/', ':', '.']) {
+          const value = date.slice(0, position) + character + date.slice(position + 1);
+          expect(isIsoDate(value), value).toBe(false);
+        }
       }
     }
     expect(isIsoDate('2024+02-29')).toBe(false);
     expect(isIsoDate('2024-02+29')).toBe(false);
+  });
+
+  it('answers false, without failing, for a value that is not text', () => {
+    for (const value of [undefined, null, 20240115, ['2024-01-15'], { length: 10 }]) {
+      expect(isIsoDate(value as unknown as string), String(value)).toBe(false);
+    }
   });
 
   it('accepts exactly the days the calendar has, in every month of years 0000-9999, as Date counts them', () => {
