@@ -31,10 +31,17 @@ export class MutableClock {
 }
 
 export async function makeTestApp(
-  options: { seed?: boolean; now?: Date; env?: Record<string, string> } = {},
+  options: {
+    seed?: boolean;
+    now?: Date;
+    env?: Record<string, string>;
+    /** Runs as soon as the database is open, before the seed and the app (to watch its statements). */
+    onOpen?: (db: Db) => void;
+  } = {},
 ): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'board-test-'));
   return appInFolder(dir, options.now ?? new Date(), options.env, async (db, clock) => {
+    options.onOpen?.(db);
     if (options.seed !== false) await seedDemo(db, { password: DEMO_PASSWORD, now: clock.now });
   });
 }

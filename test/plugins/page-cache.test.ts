@@ -2,18 +2,12 @@
 // same viewer, on the same board day, at the same address, while nothing a page can show has been
 // written to the database by any process; a stale page is never shown.
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import zlib from 'node:zlib';
 import cookie from '@fastify/cookie';
 import Database from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/client.js';
-import { demoEmail, seedDemo } from '../../src/demo/seed-demo.js';
+import { demoEmail } from '../../src/demo/seed-demo.js';
 import { takeLease } from '../../src/jobs/lease.js';
 import pageCache from '../../src/plugins/page-cache.js';
 import {
@@ -21,12 +15,11 @@ import {
   cookieValue,
   DEMO_PASSWORD,
   logInAs,
-  MutableClock,
   makeTestApp,
   ORIGIN,
   type TestApp,
 } from '../helpers/app.js';
-import { watchStatements } from '../helpers/statements.js';
+import { type StatementWatch, watchStatements } from '../helpers/statements.js';
 
 describe('the page cache, on its own', () => {
   let app: FastifyInstance;
@@ -147,27 +140,14 @@ describe('the page cache in the app', () => {
 
   /** The real app on a seeded database whose every statement can be watched from the start. */
   async function watchedApp(now = new Date()) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'board-page-cache-'));
-    const config = loadConfig({ DATABASE_PATH: path.join(dir, 'board.db'), PORT: '3000' });
-    const db = openDatabase(config.databasePath);
-    const watch = watchStatements(db.$client);
-    await seedDemo(db, { password: DEMO_PASSWORD, now });
-    const clock = new MutableClock(now);
-    const app = await buildApp({ config, db, clock: clock.read });
-    await app.ready();
-    t = {
-      app,
-      db,
-      config,
-      clock,
-      dir,
-      async close() {
-        await app.close();
-        db.$client.close();
-        fs.rmSync(dir, { recursive: true, force: true });
+    let watch: StatementWatch | undefined;
+    t = await makeTestApp({
+      now,
+      onOpen: (db) => {
+        watch = watchStatements(db.$client);
       },
-    };
-    return { t, watch };
+    });
+    return { watch: watch! };
   }
   const readsTerms = (seen: Array<{ sql: string }>) => seen.some((s) => /from "terms"/i.test(s.sql));
 
