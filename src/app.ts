@@ -44,7 +44,7 @@ import { requestForLog } from './lib/log-redaction.js';
 import { loadServerSecret } from './lib/server-secret.js';
 import bodyParsers from './plugins/body-parsers.js';
 import errorPages, { isStorageFailure } from './plugins/errors.js';
-import pageCache, { type PageEncoding } from './plugins/page-cache.js';
+import pageCache, { PAGE_COMPRESSION } from './plugins/page-cache.js';
 import security from './plugins/security.js';
 import staticFiles from './plugins/static-files.js';
 import views from './plugins/views.js';
@@ -61,9 +61,6 @@ declare module 'fastify' {
     serverSecret: Buffer;
   }
 }
-
-/** How pages are compressed, in order of preference: by @fastify/compress, and by the page cache. */
-const PAGE_ENCODINGS: readonly PageEncoding[] = ['br', 'gzip'];
 
 export interface BuildAppOptions {
   config: Config;
@@ -104,11 +101,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       viewer
         ? `user ${viewer.id} ${viewer.role} ${viewer.sittingMember ? 'sitting' : 'not sitting'}`
         : 'anyone',
-    encodings: PAGE_ENCODINGS,
+    compression: PAGE_COMPRESSION,
   });
   // Pages, stylesheet and scripts go out brotli- or gzip-compressed to browsers that accept it
-  // (not zstd, which newer Node versions offer: the static files are kept in brotli and gzip).
-  await app.register(compress, { encodings: [...PAGE_ENCODINGS] });
+  // (not zstd, which newer Node versions offer: the static files are kept in brotli and gzip),
+  // with the settings the page cache compresses its kept pages by.
+  await app.register(compress, PAGE_COMPRESSION);
   // The cookie secret only signs flash messages, which need not outlive the process.
   await app.register(cookie, { secret: crypto.randomBytes(32).toString('hex') });
   await app.register(bodyParsers, { maxFileBytes: MAX_DOCUMENT_BYTES });

@@ -2,7 +2,8 @@
 // drizzle and preparing it in SQLite cost more than running it (a profile of the vacancy page put
 // two fifths of all CPU there), so the pages' queries are built and prepared on first use and
 // reused; and data that rarely changes (settings, seats) is read once and kept until anything a
-// page can show is written to the database. Keyed by connection: tests open many databases in one process.
+// page can show is written to the database. Keyed by connection: tests open many databases in one
+// process.
 import type Database from 'better-sqlite3';
 import type { Db, Tx } from './client.js';
 
@@ -63,9 +64,9 @@ export function databaseVersion(db: Db | Tx): string {
 
 /**
  * A read kept in memory until the content version moves (anything a page can show is written,
- * here or by another process); then it is read again on next use. Inside a transaction it is always read afresh and not kept:
- * the transaction may see its own uncommitted writes, which a rollback would take back.
- * What it returns is frozen, since every caller shares it.
+ * here or by another process); then it is read again on next use. Inside a transaction it is
+ * always read afresh and not kept: the transaction may see its own uncommitted writes, which a
+ * rollback would take back. What it returns is frozen, since every caller shares it.
  */
 export function cacheUntilWrite<T>(read: (db: Db | Tx) => T): (db: Db | Tx) => T {
   const kept = new WeakMap<Database.Database, Kept<T>>();

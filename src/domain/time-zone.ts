@@ -80,6 +80,11 @@ export function localDateTimeIn(instant: Date, timeZone: string): LocalDateTime 
   return `${pad(clock.year, 4)}-${pad(clock.month)}-${pad(clock.day)}T${pad(clock.hour)}:${pad(clock.minute)}`;
 }
 
+/** The same, as people read it on a page or in a mail: 'YYYY-MM-DD HH:MM'. */
+export function wallClockText(instant: Date | string, timeZone: string): string {
+  return localDateTimeIn(new Date(instant), timeZone).replace('T', ' ');
+}
+
 export function isLocalDateTime(value: string): boolean {
   const match = LOCAL_DATE_TIME.exec(value);
   return Boolean(match && isIsoDate(match[1]!));

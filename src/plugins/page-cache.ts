@@ -1,9 +1,9 @@
 // Pages that are read far more often than the board changes (the terms, the board, the audit log,
 // lists, a ballot and its results) are kept as rendered, per viewer, address and board day, until
 // anything a page can show is written to the database by any process: `version()` is the content
-// version, which triggers move with every such commit (see content_version in the schema). A route opts
-// in with `config: { pageCache: true }`; the lookup is then added after its own preHandlers (its
-// permission check), and no other request pays for any of this.
+// version, which triggers move with every such commit (see content_version in the schema). A
+// route opts in with `config: { pageCache: true }`; the lookup is then added after its own
+// preHandlers (its permission check), and no other request pays for any of this.
 //
 // The database version and the board day are read when the request arrives, before the session
 // is (this plugin's onRequest hook runs first): the viewer, their role and whether they sit on the
@@ -32,21 +32,28 @@ export interface PageCacheOptions {
   /** How many pages are kept at most (the oldest go first). */
   maxPages?: number;
   /**
-   * The encodings @fastify/compress offers, in its order of preference. A kept page is compressed
-   * once per encoding asked for, as that plugin would have done it, and the bytes are kept too.
+   * How @fastify/compress compresses pages (app.ts gives it these same settings). A kept page is
+   * compressed once per encoding asked for, as that plugin would have done it, and kept so too.
    */
-  encodings?: readonly PageEncoding[];
+  compression?: PageCompression;
 }
 
 export type PageEncoding = 'br' | 'gzip';
 
-/** Below this size @fastify/compress sends a page as it is (its default threshold). */
-const COMPRESSION_THRESHOLD_BYTES = 1024;
+/** Options of @fastify/compress, which the page cache follows. */
+export interface PageCompression {
+  /** In order of preference. */
+  encodings: PageEncoding[];
+  /** Pages smaller than this go out as they are. */
+  threshold: number;
+  brotliOptions: zlib.BrotliOptions;
+}
 
-const COMPRESSORS: Record<PageEncoding, (page: Buffer) => Buffer> = {
-  // @fastify/compress's own settings: brotli at quality 4, gzip at zlib's default level.
-  br: (page) => zlib.brotliCompressSync(page, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } }),
-  gzip: (page) => zlib.gzipSync(page),
+/** How pages are compressed: brotli at quality 4 (@fastify/compress's own choice), or gzip. */
+export const PAGE_COMPRESSION: PageCompression = {
+  encodings: ['br', 'gzip'],
+  threshold: 1024,
+  brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
 };
 
 /** A page as rendered, encoded once (UTF-8), and compressed once per encoding a browser asked for. */
@@ -68,7 +75,7 @@ declare module 'fastify' {
 
 export default fp(async function pageCache(app: FastifyInstance, options: PageCacheOptions) {
   const maxPages = options.maxPages ?? 300;
-  const encodings = [...(options.encodings ?? [])];
+  const compression = options.compression;
   // Kept as bytes: a hit sends them as they are, without encoding or compressing the page again.
   const pages = new Map<string, KeptPage>();
   let keptVersion = '';
@@ -92,11 +99,11 @@ export default fp(async function pageCache(app: FastifyInstance, options: PageCa
   /** The encoding @fastify/compress would choose for this request, if any. */
   function preferredEncoding(request: FastifyRequest): PageEncoding | undefined {
     const accepted = request.headers['accept-encoding'];
-    if (typeof accepted !== 'string' || encodings.length === 0) return undefined;
+    if (typeof accepted !== 'string' || !compression) return undefined;
     if (request.headers['x-no-compression'] !== undefined) return undefined;
     // As @fastify/compress reads it: x-gzip and the no-preference token (*) stand for gzip.
     const header = accepted.toLowerCase().replace(/\*|x-gzip/g, 'gzip');
-    return (negotiate(header, encodings) as PageEncoding | null) ?? undefined;
+    return (negotiate(header, compression.encodings) as PageEncoding | null) ?? undefined;
   }
 
   /** Serves the kept page, or marks this one to be kept; after the route's own checks. */
@@ -111,10 +118,14 @@ export default fp(async function pageCache(app: FastifyInstance, options: PageCa
     if (page !== undefined) {
       reply.code(200).type('text/html; charset=utf-8');
       const encoding = preferredEncoding(request);
-      if (!encoding || page.identity.length < COMPRESSION_THRESHOLD_BYTES) return reply.send(page.identity);
+      if (!compression || !encoding || page.identity.length < compression.threshold)
+        return reply.send(page.identity);
       let body = page.compressed.get(encoding);
       if (body === undefined) {
-        body = COMPRESSORS[encoding](page.identity);
+        body =
+          encoding === 'br'
+            ? zlib.brotliCompressSync(page.identity, compression.brotliOptions)
+            : zlib.gzipSync(page.identity);
         page.compressed.set(encoding, body);
       }
       // Marked as compressed already, @fastify/compress passes it on untouched.

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTestApp, type TestApp } from '../helpers/app.js';
+import { countOf, makeTestApp, type TestApp } from '../helpers/app.js';
 import { cliInProcess } from '../helpers/cli.js';
 
 let t: TestApp | undefined;
@@ -15,7 +15,6 @@ afterEach(async () => {
 
 const cli = (t: TestApp, ...args: string[]) =>
   cliInProcess(args, { ...process.env, DATABASE_PATH: t.config.databasePath, SMTP_URL: '' });
-const count = (t: TestApp, sql: string) => (t.db.$client.prepare(sql).get() as { n: number }).n;
 
 describe('alerts:run', () => {
   it('raises the alerts due on the demo board, names each, and raises none the second time', async () => {
@@ -23,7 +22,7 @@ describe('alerts:run', () => {
     const now = t.clock.now.toISOString();
     const first = await cli(t, 'alerts:run', '--now', now);
     expect(first.code, first.stderr).toBe(0);
-    const raised = count(t, 'SELECT count(*) AS n FROM alerts');
+    const raised = countOf(t, 'SELECT count(*) AS n FROM alerts');
     expect(raised).toBeGreaterThan(0);
     expect(first.stdout).toContain(`At ${now}:`);
     expect(first.stdout).toContain(`${raised} alert(s) raised`);
@@ -32,7 +31,7 @@ describe('alerts:run', () => {
     const second = await cli(t, 'alerts:run', '--now', now);
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('0 alert(s) raised');
-    expect(count(t, 'SELECT count(*) AS n FROM alerts')).toBe(raised);
+    expect(countOf(t, 'SELECT count(*) AS n FROM alerts')).toBe(raised);
   });
 
   it('moves a vacancy past its nomination deadline to screening when run at a later --now', async () => {
@@ -41,7 +40,7 @@ describe('alerts:run', () => {
     const result = await cli(t, 'alerts:run', '--now', later);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/[1-9]\d* moved to screening/);
-    expect(count(t, "SELECT count(*) AS n FROM vacancies WHERE status = 'screening'")).toBeGreaterThan(0);
+    expect(countOf(t, "SELECT count(*) AS n FROM vacancies WHERE status = 'screening'")).toBeGreaterThan(0);
   });
 
   it('refuses a --now that is not a date (exit 2), having written nothing', async () => {
@@ -49,7 +48,7 @@ describe('alerts:run', () => {
     const result = await cli(t, 'alerts:run', '--now', 'tomorrow');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--now must be an ISO date or date-time');
-    expect(count(t, 'SELECT count(*) AS n FROM alerts')).toBe(0);
+    expect(countOf(t, 'SELECT count(*) AS n FROM alerts')).toBe(0);
   });
 });
 
@@ -57,7 +56,7 @@ describe('outbox:deliver', () => {
   it('writes each pending message as an .eml file without SMTP_URL, exits 0, and sends nothing twice', async () => {
     t = await makeTestApp();
     await cli(t, 'alerts:run', '--now', t.clock.now.toISOString());
-    const pending = count(t, "SELECT count(*) AS n FROM outbox WHERE status = 'pending'");
+    const pending = countOf(t, "SELECT count(*) AS n FROM outbox WHERE status = 'pending'");
     expect(pending).toBeGreaterThan(0);
 
     const first = await cli(t, 'outbox:deliver');
@@ -70,6 +69,6 @@ describe('outbox:deliver', () => {
     const second = await cli(t, 'outbox:deliver');
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/: 0 sent/);
-    expect(count(t, "SELECT count(*) AS n FROM outbox WHERE status = 'sent'")).toBe(pending);
+    expect(countOf(t, "SELECT count(*) AS n FROM outbox WHERE status = 'sent'")).toBe(pending);
   });
 });

@@ -14,6 +14,7 @@ import {
   localDateTimeIn,
   startOfDay,
   todayIn,
+  wallClockText,
 } from '../../src/domain/time-zone.js';
 
 const at = (iso: string) => new Date(iso);
@@ -141,6 +142,13 @@ describe('localDateTimeIn', () => {
   it('jumps over the hour skipped when the clocks go forward', () => {
     expect(localDateTimeIn(at('2025-03-09T06:59:00Z'), 'America/New_York')).toBe('2025-03-09T01:59');
     expect(localDateTimeIn(at('2025-03-09T07:00:00Z'), 'America/New_York')).toBe('2025-03-09T03:00');
+  });
+});
+
+describe('wallClockText', () => {
+  it("writes the wall-clock time as people read it, 'YYYY-MM-DD HH:MM', from a Date or a stored ISO instant", () => {
+    expect(wallClockText(at('2025-06-15T09:05:59Z'), 'Europe/Athens')).toBe('2025-06-15 12:05');
+    expect(wallClockText('2025-01-15T09:05:00.000Z', 'America/New_York')).toBe('2025-01-15 04:05');
   });
 });
 

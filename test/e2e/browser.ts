@@ -56,7 +56,6 @@ export function runsJavaScript(page: Page): boolean {
   return !pagesWithoutJavaScript.has(page);
 }
 
-/** Registers the hooks of a test file and returns what its tests use. */
 /** Fails at once, saying how to get it, when Debian's Chromium (or CHROMIUM_PATH) is missing. */
 export function requireChromium(): void {
   if (!fs.existsSync(CHROMIUM_PATH)) {
@@ -83,6 +82,7 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** Registers the hooks of a test file and returns what its tests use. */
 export function useServerAndBrowser(): Harness {
   let server: RunningServer;
   let browser: Browser;

@@ -1,3 +1,12 @@
+// No hostile payload ever runs in a browser. The corpus (test/trust/hostile-corpus.ts) is stored
+// through the real forms of an app built in-process (the same buildApp as the server), which then
+// listens on a port; headless Chromium loads every page that shows the payloads, and the answers
+// to refused forms and htmx requests that show them back, with a trap set: `window.__pwned`,
+// dialogs (alert), requests to a `pwned` address or another site, page errors. Each page is
+// loaded twice: once with the app's Content-Security-Policy bypassed, so that escaping alone must
+// hold (a payload that reached the page as markup would run), and once with it, where a payload
+// that reached the page as markup would show up as a CSP violation. A control page with the
+// payloads left unescaped shows that the trap catches what runs.
 import type { AddressInfo } from 'node:net';
 import { eq, gt } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';

@@ -73,6 +73,11 @@ async function appInFolder(
   };
 }
 
+/** The `n` of a `SELECT count(*) AS n …` on the app's database. */
+export function countOf(t: TestApp, sql: string): number {
+  return (t.db.$client.prepare(sql).get() as { n: number }).n;
+}
+
 /** A state of an app's data folder: its database and every other file (uploads, server secret). */
 export interface AppImage {
   image: Buffer;

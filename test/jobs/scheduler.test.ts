@@ -5,15 +5,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { makeTestApp, type TestApp } from '../helpers/app.js';
+import { countOf, makeTestApp, type TestApp } from '../helpers/app.js';
 
 let t: TestApp | undefined;
 afterEach(async () => {
   await t?.close();
   t = undefined;
 });
-
-const count = (t: TestApp, sql: string) => (t.db.$client.prepare(sql).get() as { n: number }).n;
 
 /** Waits for a condition the scheduler's first run (started, not awaited, at start) brings about. */
 async function until(condition: () => boolean, what: string) {
@@ -27,14 +25,14 @@ async function until(condition: () => boolean, what: string) {
 describe('the scheduler inside the server', () => {
   it('raises the alerts that are due and delivers their e-mail at start, with no page opened (.eml files without SMTP_URL)', async () => {
     t = await makeTestApp();
-    expect(count(t, 'SELECT count(*) AS n FROM alerts')).toBe(0);
+    expect(countOf(t, 'SELECT count(*) AS n FROM alerts')).toBe(0);
     const server = await buildApp({ config: t.config, db: t.db, clock: t.clock.read, scheduler: true });
     try {
       await until(
         () =>
-          count(t!, 'SELECT count(*) AS n FROM alerts') > 0 &&
-          count(t!, "SELECT count(*) AS n FROM outbox WHERE status = 'pending'") === 0 &&
-          count(t!, "SELECT count(*) AS n FROM outbox WHERE status = 'sent'") > 0,
+          countOf(t!, 'SELECT count(*) AS n FROM alerts') > 0 &&
+          countOf(t!, "SELECT count(*) AS n FROM outbox WHERE status = 'pending'") === 0 &&
+          countOf(t!, "SELECT count(*) AS n FROM outbox WHERE status = 'sent'") > 0,
         'raise alerts and send their mail',
       );
     } finally {
@@ -42,9 +40,9 @@ describe('the scheduler inside the server', () => {
     }
     // Bristol's term ends in 25 days: its 30-day alert, raised once.
     expect(
-      count(t, "SELECT count(*) AS n FROM alerts WHERE kind = 'term_ending' AND threshold = 30"),
+      countOf(t, "SELECT count(*) AS n FROM alerts WHERE kind = 'term_ending' AND threshold = 30"),
     ).toBeGreaterThan(0);
-    const sent = count(t, "SELECT count(*) AS n FROM outbox WHERE status = 'sent'");
+    const sent = countOf(t, "SELECT count(*) AS n FROM outbox WHERE status = 'sent'");
     const files = fs.readdirSync(path.join(t.dir, 'mail')).filter((name) => name.endsWith('.eml'));
     expect(files).toHaveLength(sent);
   });
@@ -52,7 +50,7 @@ describe('the scheduler inside the server', () => {
   it('does nothing when the server is built without it (as in these tests): no alert, no mail sent', async () => {
     t = await makeTestApp();
     await t.app.inject({ method: 'GET', url: '/board' });
-    expect(count(t, 'SELECT count(*) AS n FROM alerts')).toBe(0);
-    expect(count(t, "SELECT count(*) AS n FROM outbox WHERE status = 'sent'")).toBe(0);
+    expect(countOf(t, 'SELECT count(*) AS n FROM alerts')).toBe(0);
+    expect(countOf(t, "SELECT count(*) AS n FROM outbox WHERE status = 'sent'")).toBe(0);
   });
 });

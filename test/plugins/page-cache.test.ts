@@ -217,7 +217,8 @@ describe('the page cache in the app', () => {
       if (length !== undefined) expect(Number(length)).toBe(response.rawPayload.length);
       return { status: response.statusCode, headers, page: decoded(response) };
     };
-    // Every way a page gets compressed: @fastify/compress streams a large page, the cache compresses once.
+    // Every way a page gets compressed: @fastify/compress streams a large page, and the cache
+    // compresses a kept one once.
     const compressors = (
       ['brotliCompressSync', 'gzipSync', 'createBrotliCompress', 'createGzip'] as const
     ).map((name) => vi.spyOn(zlib, name));
@@ -235,7 +236,7 @@ describe('the page cache in the app', () => {
       [{}, undefined],
     ] as const) {
       const asked = JSON.stringify(headers);
-      // The first view after a write is made and compressed by @fastify/compress; the next ones are kept.
+      // The first view after a write is made and compressed by @fastify/compress; the next are kept.
       t.db.$client.prepare('UPDATE settings SET value = value').run();
       const made = await view(headers);
       const first = await view(headers);

@@ -9,9 +9,6 @@
 import type { Db } from '../../src/db/client.js';
 import { parseCsv } from '../features/nominations/nomination-records.js';
 
-/** The CSV reader the nomination export's tests use (RFC 4180: quoted commas, quotes, line breaks). */
-export { parseCsv };
-
 export interface HostilePayload {
   /** A short name, for messages and the tally. */
   name: string;

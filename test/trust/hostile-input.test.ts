@@ -407,11 +407,6 @@ function moveBogotaTo(t: TestApp, cityId: number) {
     .run();
 }
 
-/** A state of the board, kept to open any number of identical apps from, at NOW. */
-type Snapshot = AppImage;
-const snapshotOf = imageOf;
-const openSnapshot = (snapshot: Snapshot) => openImage(snapshot, NOW);
-
 /** A stored field holds the payload as typed, trimmed like every text field; nothing else. */
 function expectStoredAsTyped(stored: string, payload: HostilePayload, where: string) {
   expect(stored, where).toBe(trimmed(payload.text));
@@ -723,20 +718,20 @@ describe('hostile input in the forms that bring people in', () => {
 
 describe('hostile input in nominations, their screening and the ballot among them', () => {
   // One nomination per payload, made once through the real form; each test opens its own copy.
-  let submitted: Snapshot;
+  let submitted: AppImage;
   let nominated: Nominated[];
   beforeAll(async () => {
     const t = await makeTestApp({ now: NOW });
     try {
       nominated = await nominateEveryCase(t);
-      submitted = snapshotOf(t);
+      submitted = imageOf(t);
     } finally {
       await t.close();
     }
   });
 
   it('nominations: nominee, title, city and statement are stored as typed and shown escaped to the nominator and the secretariat, in the screening queue, the e-mails, the CSV export and the audit log; the other fields refuse every payload', async () => {
-    const t = await openSnapshot(submitted);
+    const t = await openImage(submitted, NOW);
     const findings = new Findings();
     try {
       const secretariat = await logInAs(t, 'secretariat');
@@ -994,7 +989,7 @@ describe('hostile input in nominations, their screening and the ballot among the
   });
 
   it('the ballot page, vote confirmation, recusals, results, live view, ballots.json and certification show every candidate and reason escaped', async () => {
-    const t = await openSnapshot(submitted);
+    const t = await openImage(submitted, NOW);
     const findings = new Findings();
     try {
       const secretariat = await logInAs(t, 'secretariat');

@@ -1,10 +1,10 @@
-// A secret ballot’s votes, as someone holding the database file or a backup would read them (DESIGN.md:
-// "for a secret ballot no link, time or order that leads back to the voter"; a backup must hold
-// nothing usable). The rows carry no voter or time and sort by their random receipts; the audit
-// entry of a vote names neither voter nor receipt. The audit chain does keep each voter's login
-// just before the vote that followed it, so the file's bytes must not keep the order in which
-// the votes were written: every voter's row is made empty when the ballot opens, and a vote fills
-// a random one in place, where it already lay.
+// A secret ballot’s votes, as someone holding the database file or a backup would read them
+// (DESIGN.md: "for a secret ballot no link, time or order that leads back to the voter"; a backup
+// must hold nothing usable). The rows carry no voter or time and sort by their random receipts;
+// the audit entry of a vote names neither voter nor receipt. The audit chain does keep each
+// voter's login just before the vote that followed it, so the file's bytes must not keep the
+// order in which the votes were written: every voter's row is made empty when the ballot opens,
+// and a vote fills a random one in place, where it already lay.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

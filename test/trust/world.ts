@@ -1,3 +1,10 @@
+// The world the trust tests act in: the demo board at a fixed instant, brought through the real
+// routes and jobs to each state some route needs (nominations under screening, a shortlist, an
+// open ballot, a closed one, a tie for the chair, a tie for a runoff), with one logged-in session
+// per role. Each state is kept as a snapshot (the database image and the data folder beside it,
+// which holds the server secret and uploaded files), from which any number of identical apps can
+// be opened: a request that changes something gets an app of its own, so it changes no other
+// request's answer. The clock never moves once a state is built, so no session is refreshed.
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import supertest from 'supertest';
 import type { Db } from '../../src/db/client.js';

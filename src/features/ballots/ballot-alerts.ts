@@ -5,7 +5,7 @@ import { and, eq, inArray, isNull, notExists, or } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { alerts, ballots, seats, vacancies, voterRoll } from '../../db/schema.js';
 import type { IsoDate } from '../../domain/dates.js';
-import { localDateTimeIn } from '../../domain/time-zone.js';
+import { wallClockText } from '../../domain/time-zone.js';
 import type { DueAlert } from '../alerts/raise-alerts.js';
 import { getSettings } from '../settings/settings.js';
 import { turnoutOf } from './queries.js';
@@ -58,7 +58,7 @@ export function ballotAlerts(tx: Tx, now: Date, _today: IsoDate): DueAlert[] {
         )
         .all()
         .map((row) => row.userId);
-    const closes = `${localDateTimeIn(new Date(ballot.closesAt), zone).replace('T', ' ')} (${zone} time)`;
+    const closes = `${wallClockText(ballot.closesAt, zone)} (${zone} time)`;
     const base = {
       subjectType: 'ballot',
       subjectId: ballot.id,

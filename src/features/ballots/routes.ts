@@ -4,7 +4,7 @@
 // file for a recount, and the meeting's live view.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { daysBetween } from '../../domain/dates.js';
-import { localDateTimeIn } from '../../domain/time-zone.js';
+import { wallClockText } from '../../domain/time-zone.js';
 import { type FieldErrors, type FormValues, keptInput } from '../../lib/forms.js';
 import { deriveKey, sign, signatureMatches } from '../../lib/server-secret.js';
 import { answer, sendRefusal, withPathId } from '../../plugins/answer.js';
@@ -96,8 +96,8 @@ export default async function ballotRoutes(app: FastifyInstance, options: Ballot
         entry,
         mayVote: open && entry !== undefined && !entry.voted && !entry.recusal,
         turnout: permissions.manageBallots(viewer) ? turnoutOf(app.db, ballot.id) : null,
-        opensAt: localDateTimeIn(new Date(ballot.opensAt), settings.timeZone).replace('T', ' '),
-        closesAt: localDateTimeIn(new Date(ballot.closesAt), settings.timeZone).replace('T', ' '),
+        opensAt: wallClockText(ballot.opensAt, settings.timeZone),
+        closesAt: wallClockText(ballot.closesAt, settings.timeZone),
         timeZone: settings.timeZone,
         values: form.values ?? {},
         errors: form.errors ?? {},
@@ -344,7 +344,7 @@ export default async function ballotRoutes(app: FastifyInstance, options: Ballot
         // A named ballot shows who cast each vote; a secret one stores no voter to show.
         voterName: voterNames(app.db, ballot),
         turnout: turnoutOf(app.db, ballot.id),
-        closedAt: localDateTimeIn(new Date(ballot.closedAt!), settings.timeZone).replace('T', ' '),
+        closedAt: wallClockText(ballot.closedAt!, settings.timeZone),
         timeZone: settings.timeZone,
       });
     }),

@@ -108,11 +108,14 @@ export function dashboardFor(db: Db, viewer: Viewer, today: IsoDate) {
     return { ...base, vacancies: openVacancies(db), ownNominations: ownNominations(db, viewer) };
   }
   const ownTerm = viewer.role === 'board_member' ? activeTermOf(db, viewer.id, today) : undefined;
+  const open = openVacancies(db);
   return {
     ...base,
     awaitingVote: ballotsAwaitingVote(db, viewer.id),
     endingSoon,
-    vacancies: openVacancies(db),
+    vacancies: open,
+    // Soonest first: what an empty shortlist waits for.
+    nextToClose: open.find((row) => row.vacancy.nominationDeadline),
     shortlisted: permissions.viewShortlist(viewer) ? shortlistedCandidates(db, viewer) : [],
     ownTerm: ownTerm ? { ...ownTerm, endsOn: effectiveEnd(ownTerm) } : undefined,
   };

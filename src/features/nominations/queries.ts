@@ -189,8 +189,11 @@ export function draftOf(db: Db | Tx, vacancyId: number, nominatorId: number) {
     .get();
 }
 
-/** The window of the vacancy's current ballot (scheduled, open or closed), for "what happens next". */
-export function ballotWindowOf(db: Db | Tx, vacancyId: number) {
+/**
+ * The window of the vacancy's latest ballot (scheduled, open or closed), for "what happens next".
+ * Read here rather than through the ballots feature, which builds on this one.
+ */
+export function ballotWindowOf(db: Db | Tx, vacancyId: number): BallotWindow | undefined {
   return db
     .select({ status: ballots.status, opensAt: ballots.opensAt, closesAt: ballots.closesAt })
     .from(ballots)
@@ -198,6 +201,12 @@ export function ballotWindowOf(db: Db | Tx, vacancyId: number) {
     .orderBy(desc(ballots.id))
     .limit(1)
     .get();
+}
+
+export interface BallotWindow {
+  status: string;
+  opensAt: string;
+  closesAt: string;
 }
 
 export function nominatorOf(db: Db | Tx, userId: number) {

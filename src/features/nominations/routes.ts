@@ -7,7 +7,7 @@ import { COUNTRIES, regionOf } from '../../domain/countries.js';
 import { NOMINATION_STATUS_LABELS } from '../../domain/labels.js';
 import { canWithdraw } from '../../domain/nomination-rules.js';
 import { MIGRATION_CONTEXTS } from '../../domain/reference.js';
-import { localDateTimeIn } from '../../domain/time-zone.js';
+import { wallClockText } from '../../domain/time-zone.js';
 import type { Refused } from '../../lib/action-result.js';
 import { csvResponse } from '../../lib/csv.js';
 import { type FieldErrors, type FormValues, firstValue, idFromPath, keptInput } from '../../lib/forms.js';
@@ -21,6 +21,7 @@ import { documentPath, downloadName } from './documents.js';
 import { nominationWindowRefusal } from './nomination-checks.js';
 import { MAX_STATEMENT_LENGTH } from './nomination-form.js';
 import {
+  type BallotWindow,
   ballotWindowOf,
   draftOf,
   liveNominationOfCity,
@@ -38,21 +39,23 @@ import { withdrawNomination } from './withdraw-nomination.js';
 
 type IdParams = { Params: { id: string } };
 
+/** When the vacancy's vote opens or closes, for its candidates' nominators; nothing once it is over. */
+function voteWindowText(ballot: BallotWindow | undefined, timeZone: string): string {
+  if (ballot?.status === 'draft')
+    return `The vote opens on ${wallClockText(ballot.opensAt, timeZone)} and closes on ${wallClockText(ballot.closesAt, timeZone)} (${timeZone} time).`;
+  if (ballot?.status === 'open')
+    return `The vote closes on ${wallClockText(ballot.closesAt, timeZone)} (${timeZone} time).`;
+  return '';
+}
+
 /** What the nominator can expect next, with dates, in plain words. */
 function nextStep(
   nomination: NominationRecord,
   vacancy: VacancyRecord,
   timeZone: string,
-  ballot: { status: string; opensAt: string; closesAt: string } | undefined,
+  /** The vacancy's ballot, read while the vacancy is balloting. */
+  ballot: BallotWindow | undefined,
 ): string {
-  const at = (instant: string) => localDateTimeIn(new Date(instant), timeZone).replace('T', ' ');
-  const vote = ballot
-    ? ballot.status === 'draft'
-      ? `The vote opens on ${at(ballot.opensAt)} and closes on ${at(ballot.closesAt)} (${timeZone} time).`
-      : ballot.status === 'open'
-        ? `The vote closes on ${at(ballot.closesAt)} (${timeZone} time).`
-        : ''
-    : '';
   const closes = vacancy.nominationDeadline
     ? `nominations close on ${vacancy.nominationDeadline} (at the end of the day, ${timeZone} time)`
     : 'nominations close';
@@ -69,7 +72,7 @@ function nextStep(
       return vacancy.status === 'balloting'
         ? [
             `${nomination.nomineeName} is a candidate in the board’s vote.`,
-            vote,
+            voteWindowText(ballot, timeZone),
             'You will get an e-mail with the result.',
           ]
             .filter(Boolean)
@@ -263,7 +266,9 @@ export default async function nominationRoutes(app: FastifyInstance, options: No
                 nomination,
                 vacancy.vacancy,
                 getSettings(app.db).timeZone,
-                ballotWindowOf(app.db, vacancy.vacancy.id),
+                vacancy.vacancy.status === 'balloting'
+                  ? ballotWindowOf(app.db, vacancy.vacancy.id)
+                  : undefined,
               )
             : null,
           decisions: row?.decisions ?? [],

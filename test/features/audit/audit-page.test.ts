@@ -121,7 +121,7 @@ function rewriteEntry(app: TestApp, id: number, options: { recomputeHash?: boole
   app.db.run(sql`UPDATE audit_log SET hash = ${hash} WHERE id = ${id}`);
 }
 
-describe('paging through the audit log (100 entries a page)', () => {
+describe('paging through the audit log (50 entries a page)', () => {
   let app: TestApp;
   let secretariat: Awaited<ReturnType<typeof logInAs>>;
   beforeAll(async () => {
